@@ -1,0 +1,115 @@
+"""Халық үні: the application factory."""
+import logging
+import os
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from community.config import ROOT, Config
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, request hooks, errors and commands."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    register_config(app, config or Config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_templates(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config: type[Config]) -> None:
+    """Load the settings, check the secret key, and trust PROXY_COUNT proxies' forwarded headers."""
+    app.config.from_object(config)
+    config.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations, login, CSRF, translations and rate limits to the app."""
+    from community.accounts.services import load_session_user
+    from community.core.i18n import select_locale, select_timezone
+    from community.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_session_user)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized():
+    """Send a visitor to the login page, by HX-Redirect for htmx requests."""
+    from flask import flash, request, url_for
+    from flask_babel import gettext as _
+
+    from community.core.htmx import redirect_to
+
+    flash(_("Please sign in to continue."), "info")
+    return redirect_to(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount every domain's blueprint."""
+    from community.accounts import bp as accounts_bp
+    from community.home import bp as home_bp
+    from community.places import bp as places_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(places_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Headers every response carries, and the language choice kept across visits."""
+    from community.core.htmx import add_vary
+    from community.core.i18n import remember_language
+    from community.core.security import add_security_headers
+
+    app.after_request(remember_language)
+    app.after_request(add_vary)
+    app.after_request(add_security_headers)
+
+
+def register_templates(app: Flask) -> None:
+    """Template filters and globals: formatting, Markdown and the permission rules."""
+    from community.core.i18n import register_filters
+    from community.core.permissions import RULES
+    from community.core.text import excerpt, render_markdown
+
+    register_filters(app)
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["excerpt"] = excerpt
+    app.jinja_env.globals.update(RULES)
+
+
+def register_errors(app: Flask) -> None:
+    """Our own error pages for HTTP errors, bad CSRF tokens and anything unexpected."""
+    from flask_wtf.csrf import CSRFError
+    from werkzeug.exceptions import HTTPException
+
+    from community.core.errors import handle_csrf_error, handle_http_error, handle_unexpected_error
+
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def register_cli(app: Flask) -> None:
+    """The flask commands: demo, users, translate."""
+    from community.cli import register_commands
+
+    register_commands(app)

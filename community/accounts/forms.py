@@ -1,0 +1,128 @@
+"""Account forms: shape checks and messages in the user's language."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+
+from community.accounts.services import password_is_common
+from community.places.forms import LocalityField
+
+MIN_PASSWORD = 8
+LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+
+
+def _required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def _email_field(label=_l("E-mail")):
+    return EmailField(
+        label,
+        validators=[
+            _required(),
+            Length(max=254, message=_l("At most %(max)d characters.", max=254)),
+            Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
+        ],
+        filters=[lambda value: value.strip().lower() if value else value],
+    )
+
+
+def _new_password_field(label=_l("Password")):
+    return PasswordField(
+        label,
+        validators=[
+            _required(),
+            Length(
+                min=MIN_PASSWORD,
+                max=128,
+                message=_l("A password needs %(min)d to %(max)d characters.", min=MIN_PASSWORD, max=128),
+            ),
+        ],
+        description=_l("At least %(min)d characters; not a common password.", min=MIN_PASSWORD),
+    )
+
+
+def _confirm_field(target: str):
+    return PasswordField(
+        _l("Repeat the password"),
+        validators=[_required(), EqualTo(target, message=_l("The passwords do not match."))],
+    )
+
+
+def _refuse_common(password: str | None, email: str | None = None) -> None:
+    """Refuse a password from the common list, or one equal to the account's e-mail."""
+    if password and (password_is_common(password) or password.lower() == (email or "").lower()):
+        raise ValidationError(_l("This password is too common. Choose one that is harder to guess."))
+
+
+class RegistrationForm(FlaskForm):
+    """A new resident's account."""
+
+    email = _email_field()
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[_required(), Length(min=2, max=80, message=_l("From %(min)d to %(max)d characters.", min=2, max=80))],
+        filters=[lambda value: value.strip() if value else value],
+    )
+    password = _new_password_field()
+    confirm = _confirm_field("password")
+    locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
+
+    def validate_password(self, field) -> None:
+        _refuse_common(field.data, self.email.data)
+
+
+class LoginForm(FlaskForm):
+    """Sign in with e-mail and password."""
+
+    email = _email_field()
+    password = PasswordField(_l("Password"), validators=[_required()])
+
+
+class PasswordChangeForm(FlaskForm):
+    """Change the password; the current one is asked again."""
+
+    current = PasswordField(_l("Current password"), validators=[_required()])
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field("password")
+
+    def validate_password(self, field) -> None:
+        _refuse_common(field.data)
+
+
+class ResetRequestForm(FlaskForm):
+    """Ask for a password reset link."""
+
+    email = _email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password with a reset link."""
+
+    password = _new_password_field(_l("New password"))
+    confirm = _confirm_field("password")
+
+    def validate_password(self, field) -> None:
+        _refuse_common(field.data)
+
+
+class ProfileForm(FlaskForm):
+    """What a user tells about themselves."""
+
+    display_name = StringField(
+        _l("Name shown to others"),
+        validators=[_required(), Length(min=2, max=80, message=_l("From %(min)d to %(max)d characters.", min=2, max=80))],
+        filters=[lambda value: value.strip() if value else value],
+    )
+    locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
+    locale = SelectField(
+        _l("Language"),
+        choices=LANGUAGE_CHOICES,
+        validate_choice=False,
+        validators=[AnyOf([code for code, _ in LANGUAGE_CHOICES], message=_l("Choose a language from the list."))],
+    )
+    bio = TextAreaField(
+        _l("About you"),
+        validators=[Length(max=2000, message=_l("At most %(max)d characters.", max=2000))],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )

@@ -1,0 +1,107 @@
+"""Users, their server-side login sessions and password reset tokens."""
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from community.core.db import TimestampMixin, UTCDateTime, enum_type, utcnow
+from community.core.permissions import Role
+from community.extensions import db
+from community.places.models import Locality
+
+PASSWORD_METHOD = "scrypt"
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 of a random token: what the database keeps instead of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """An account: a resident, deputy, moderator or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.RESIDENT)
+    locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    bio: Mapped[str] = mapped_column(Text, default="")
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    locality: Mapped[Locality | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """A disabled account cannot sign in (Flask-Login asks this)."""
+        return self.disabled_at is None
+
+    def set_password(self, password: str) -> None:
+        """Store a salted scrypt hash of the password."""
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        """True when the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value}>"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser. The cookie carries the token; deleting the row ends the session."""
+
+    __tablename__ = "login_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+    @classmethod
+    def start(cls, user: User, user_agent: str = "") -> str:
+        """Open a session for the user and return its token (shown to the browser once)."""
+        token = secrets.token_urlsafe(32)
+        db.session.add(cls(token_hash=hash_token(token), user=user, user_agent=user_agent[:200]))
+        return token
+
+
+class PasswordReset(db.Model):
+    """A one-time password reset token, stored hashed, valid for an hour, used at most once."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    def claim(self) -> bool:
+        """Mark the token used, unless it was used or expired meanwhile; True when this call won."""
+        now = utcnow()
+        result = db.session.execute(
+            update(PasswordReset)
+            .where(
+                PasswordReset.id == self.id,
+                PasswordReset.used_at.is_(None),
+                PasswordReset.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1

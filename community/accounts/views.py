@@ -1,0 +1,202 @@
+"""Account pages: register, sign in and out, reset and change the password, profiles."""
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from community.accounts import bp
+from community.accounts.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from community.accounts.models import User
+from community.accounts.services import (
+    EmailTaken,
+    authenticate,
+    change_password,
+    create_user,
+    finish_password_reset,
+    send_password_reset,
+    sign_in,
+    sign_out,
+    start_password_reset,
+    valid_reset,
+)
+from community.core.htmx import redirect_to, render
+from community.core.i18n import current_lang
+from community.core.permissions import can_edit_profile, can_see_email
+from community.core.security import login_account_key
+from community.extensions import db, limiter
+
+INVALID = 422
+
+
+def _failed_login(response) -> bool:
+    """A login attempt counts against the limits unless it signed the user in."""
+    return response.status_code != 303 and "HX-Redirect" not in response.headers
+
+
+def _safe_next(default: str) -> str:
+    """The ?next= address when it stays on this site, else the default."""
+    target = request.args.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+@bp.route("/auth/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT"], methods=["POST"], scope="register")
+def register():
+    """Create a resident's account and sign it in; for visitors who are not signed in."""
+    if current_user.is_authenticated:
+        return redirect_to(url_for("main.home"))
+    form = RegistrationForm()
+    form.locality.load_choices()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+                locality_id=form.locality.data,
+                locale=current_lang(),
+            )
+        except EmailTaken:
+            form.email.errors.append(_("An account with this e-mail already exists. Sign in instead."))
+        else:
+            sign_in(user)
+            db.session.commit()
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect_to(url_for("main.home"))
+    status = INVALID if form.is_submitted() else 200
+    return render("accounts/register.html", block="form", status=status, form=form)
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ATTEMPTS_LIMIT"],
+    key_func=login_account_key,
+    methods=["POST"],
+    deduct_when=_failed_login,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ATTEMPTS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed_login,
+    scope="login-address",
+)
+def login():
+    """Sign in with e-mail and password; wrong attempts are limited per account and per address."""
+    if current_user.is_authenticated:
+        return redirect_to(_safe_next(url_for("main.home")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            sign_in(user)
+            db.session.commit()
+            flash(_("You are signed in."), "success")
+            return redirect_to(_safe_next(url_for("main.home")))
+        form.password.errors.append(_("Wrong e-mail or password, or the account is disabled."))
+    status = INVALID if form.is_submitted() else 200
+    return render("accounts/login.html", block="form", status=status, form=form)
+
+
+@bp.post("/auth/logout")
+def logout():
+    """End this browser's session on the server; anyone may post it."""
+    sign_out()
+    db.session.commit()
+    flash(_("You are signed out."), "success")
+    return redirect_to(url_for("main.home"))
+
+
+@bp.route("/auth/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_REQUEST_LIMIT"], methods=["POST"], scope="reset")
+def request_reset():
+    """Send a reset link; the answer is the same whether or not the address has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        started = start_password_reset(form.email.data)
+        db.session.commit()
+        if started:
+            send_password_reset(*started)
+        flash(
+            _("If an account uses this address, we have sent it a link to set a new password. It works for one hour."),
+            "info",
+        )
+        return redirect_to(url_for("accounts.login"))
+    status = INVALID if form.is_submitted() else 200
+    return render("accounts/reset_request.html", block="form", status=status, form=form)
+
+
+@bp.route("/auth/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password with a one-time link; the link works once, for an hour."""
+    reset = valid_reset(token)
+    if reset is None:
+        return render("accounts/reset_invalid.html", status=400)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        if finish_password_reset(reset, form.password.data):
+            db.session.commit()
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect_to(url_for("accounts.login"))
+        db.session.rollback()
+        return render("accounts/reset_invalid.html", status=400)
+    status = INVALID if form.is_submitted() else 200
+    return render("accounts/reset_password.html", block="form", status=status, form=form, token=token)
+
+
+@bp.route("/auth/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; every other session of the account ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data):
+            change_password(current_user, form.password.data)
+            db.session.commit()
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect_to(url_for("accounts.profile", user_id=current_user.id))
+        form.current.errors.append(_("The current password is wrong."))
+    status = INVALID if form.is_submitted() else 200
+    return render("accounts/password.html", block="form", status=status, form=form)
+
+
+@bp.route("/auth/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Edit one's own name, locality, language and about text."""
+    form = ProfileForm(obj=current_user, locality=current_user.locality_id)
+    form.locality.load_choices()
+    if form.validate_on_submit():
+        current_user.display_name = form.display_name.data
+        current_user.locality_id = form.locality.data
+        current_user.locale = form.locale.data
+        current_user.bio = form.bio.data or ""
+        db.session.commit()
+        flash(_("Your profile is saved."), "success")
+        return redirect_to(url_for("accounts.profile", user_id=current_user.id))
+    if not form.is_submitted():
+        form.locale.data = current_user.locale or current_lang()
+    status = INVALID if form.is_submitted() else 200
+    return render("accounts/settings.html", block="form", status=status, form=form)
+
+
+@bp.get("/users/<int:user_id>")
+def profile(user_id: int):
+    """Show a user's public profile; the e-mail only to its owner and admins."""
+    user = db.get_or_404(User, user_id)
+    if not user.is_active and not can_edit_profile(current_user, user):
+        abort(404)
+    return render(
+        "accounts/profile.html",
+        user=user,
+        show_email=can_see_email(current_user, user),
+        editable=can_edit_profile(current_user, user),
+    )

@@ -1,0 +1,114 @@
+"""Command-line tasks: `flask demo`, `flask users …`, `flask translate …`."""
+import secrets
+import subprocess  # nosec B404 - runs pybabel with fixed arguments
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from community.core.permissions import Role
+from community.extensions import db
+
+ROLE_NAMES = [role.value for role in Role]
+TRANSLATIONS = Path(__file__).parent / "translations"
+ROOT = Path(__file__).parent.parent
+
+users_cli = AppGroup("users", help="Manage accounts and roles.")
+translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
+
+
+def _user_or_exit(email: str):
+    from community.accounts.services import user_by_email
+
+    user = user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    return user
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLE_NAMES), default="resident", show_default=True)
+@click.option("--name", "display_name", default=None, help="Name shown to others (default: the part before @).")
+@click.option("--password", default=None, help="Password; a random one is made and printed when omitted.")
+def create_user_command(email: str, role: str, display_name: str | None, password: str | None) -> None:
+    """Create an account with a role; prints the password when one was generated."""
+    from community.accounts.services import EmailTaken, create_user
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = create_user(email, display_name or email.split("@")[0], password, role=Role(role))
+    except EmailTaken as error:
+        raise click.ClickException(f"{email} already has an account.") from error
+    db.session.commit()
+    click.echo(f"Created {user.email} as {role}." + (f" Password: {password}" if generated else ""))
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLE_NAMES))
+def set_role_command(email: str, role: str) -> None:
+    """Give an existing account a role."""
+    from community.accounts.services import set_role
+
+    set_role(_user_or_exit(email), Role(role))
+    db.session.commit()
+    click.echo(f"{email} is now {role}.")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_command(email: str) -> None:
+    """Disable an account and sign it out everywhere."""
+    from community.accounts.services import disable_user
+
+    disable_user(_user_or_exit(email))
+    db.session.commit()
+    click.echo(f"{email} is disabled and signed out everywhere.")
+
+
+@users_cli.command("enable")
+@click.argument("email")
+def enable_command(email: str) -> None:
+    """Let a disabled account sign in again."""
+    from community.accounts.services import enable_user
+
+    enable_user(_user_or_exit(email))
+    db.session.commit()
+    click.echo(f"{email} is enabled.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # nosec B603
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract the strings from code and templates and merge them into every catalog."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", str(TRANSLATIONS / "messages.pot"), ".")
+    _pybabel("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs into the .mo files the site reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo localities and accounts; running it again adds nothing twice."""
+    from community.demo import load_demo
+
+    for line in load_demo():
+        click.echo(line)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the commands to `flask`."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(translate_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,120 @@
+"""Settings read from the environment; one class for tests."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me"}
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no setting: 1, true, yes and on count as yes."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _local_secret_key() -> str:
+    """Return the development key kept in instance/secret_key, creating it once."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    """Return DATABASE_URL in the psycopg 3 dialect, or the SQLite file in instance/."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{INSTANCE / 'community.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    """The settings of a running site; every one can be set in the environment."""
+
+    ENV = os.environ.get("APP_ENV", "production").strip().lower()
+    PRODUCTION = ENV == "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SITE_NAME = os.environ.get("SITE_NAME", "Халық үні")
+    DEFAULT_LOCALITY = os.environ.get("DEFAULT_LOCALITY", "almaty-region")
+
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "halyk")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_ATTEMPTS_LIMIT = "10 per 10 minutes"
+    REGISTRATION_LIMIT = "5 per hour"
+    RESET_REQUEST_LIMIT = "5 per hour"
+
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@halyk-uni.kz")
+
+    BABEL_DEFAULT_LOCALE = "kk"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "community" / "translations")
+    LANGUAGES = ("kk", "ru", "en")
+
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = PRODUCTION
+    SESSION_COOKIE_NAME = "session"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = PRODUCTION
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+    PASSWORD_RESET_VALID = timedelta(hours=1)
+
+    HTMX_VERSION = "2.0.11"
+    HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+    HTMX_INTEGRITY = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse to start in production without a real SECRET_KEY; fill one in for development."""
+        key = config.get("SECRET_KEY") or ""
+        if config.get("PRODUCTION"):
+            if key.lower() in WEAK_SECRET_KEYS or len(key) < 32:
+                raise RuntimeError(
+                    "SECRET_KEY must be set to a random value of at least 32 characters "
+                    "in production (APP_ENV=production)."
+                )
+        elif not key:
+            config["SECRET_KEY"] = _local_secret_key()
+
+
+class TestConfig(Config):
+    """Settings for the test suite: a throw-away database, mail kept in memory."""
+
+    ENV = "testing"
+    PRODUCTION = False
+    TESTING = True
+    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_STORAGE_URI = "memory://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    MAIL_SERVER = ""
+    SERVER_NAME = None

@@ -1,0 +1,56 @@
+"""Error pages in the user's language, as a whole page or as an htmx fragment; never a traceback."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from community.core.htmx import render
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please check the form and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to do this.")),
+    404: (_l("Page not found"), _l("There is no such page. It may have been moved or removed.")),
+    405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    413: (_l("Too large"), _l("What you sent is too large. Please send less at once.")),
+    429: (_l("Too many requests"), _l("You are doing that too often. Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),
+}
+CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
+
+
+def render_error(status: int, message=None):
+    """Render the error page for a status, in the user's language."""
+    title, default_message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    return render(
+        "errors/error.html",
+        block="content",
+        status=status,
+        status_code=status,
+        title=title,
+        message=message or default_message,
+    )
+
+
+def handle_http_error(error: HTTPException):
+    """Answer an HTTP error with our own page instead of Werkzeug's English one."""
+    response = render_error(error.code or 500)
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    if error.code == 429:
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    """A missing or wrong CSRF token is a 400 with a message the user can act on."""
+    return render_error(400, CSRF_MESSAGE)
+
+
+def handle_unexpected_error(error: Exception):
+    """Log anything unexpected and show the 500 page; HTTP errors keep their own status."""
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    return render_error(InternalServerError.code)

@@ -1,0 +1,41 @@
+"""Page or fragment, decided in one place; redirects that htmx understands."""
+from flask import Response, make_response, redirect, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def is_htmx() -> bool:
+    """True for any request htmx sent."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that is neither boosted navigation nor a history restore."""
+    return (
+        is_htmx()
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context) -> Response:
+    """Render the whole page, or only its named block when htmx asks for a fragment."""
+    if block and wants_fragment():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    return make_response(body, status)
+
+
+def redirect_to(location: str) -> Response:
+    """Redirect with 303 after a form, or tell htmx to navigate with HX-Redirect."""
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
+
+
+def add_vary(response: Response) -> Response:
+    """Mark every response as varying with HX-Request, so caches keep pages and fragments apart."""
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,52 @@
+"""Every user text on its way to a page: Markdown to safe HTML, and plain excerpts."""
+import html as html_lib
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_markdown.enable(["table", "strikethrough"])
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+_HEADING = re.compile(r"<(/?)h[12]>")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def clean_html(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and link schemes of an HTML string."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="nofollow noopener ugc",
+        strip_comments=True,
+    )
+
+
+def render_markdown(source: str | None) -> Markup:
+    """Turn a user's Markdown into HTML safe to put on a page (raw HTML is shown as text)."""
+    if not source:
+        return Markup("")
+    html = _markdown.render(source)
+    # A user's heading must not outrank the page's own h1 and h2.
+    html = _HEADING.sub(r"<\1h3>", html)
+    return Markup(clean_html(html))  # noqa: S704 - nh3 has just sanitised it
+
+
+def excerpt(source: str | None, length: int = 200) -> str:
+    """Return the first words of a user's Markdown as plain text (escaped by the template)."""
+    rendered = _markdown.render(source or "")
+    text = html_lib.unescape(_SPACE.sub(" ", _TAG.sub(" ", rendered))).strip()
+    if len(text) <= length:
+        return text
+    return text[: length - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,105 @@
+"""The demo content: Almaty region's localities and accounts of every role, in Kazakh and Russian."""
+from community.accounts.models import User
+from community.accounts.services import create_user, user_by_email
+from community.core.permissions import Role
+from community.extensions import db
+from community.places.models import Locality, LocalityKind
+from community.places.services import create_locality
+
+K = LocalityKind
+# (slug, kind, Kazakh name, Russian name, children)
+LOCALITIES = (
+    "almaty-region", K.REGION, "Алматы облысы", "Алматинская область", [
+        ("konaev", K.CITY, "Қонаев қаласы", "город Конаев", []),
+        ("balkhash-district", K.DISTRICT, "Балқаш ауданы", "Балхашский район", [
+            ("bakanas", K.VILLAGE, "Бақанас ауылы", "село Баканас", []),
+        ]),
+        ("enbekshikazakh-district", K.DISTRICT, "Еңбекшіқазақ ауданы", "Енбекшиказахский район", [
+            ("esik", K.CITY, "Есік қаласы", "город Есик", []),
+            ("turgen", K.VILLAGE, "Түрген ауылы", "село Тургень", []),
+            ("shelek", K.VILLAGE, "Шелек ауылы", "село Шелек", []),
+        ]),
+        ("zhambyl-district", K.DISTRICT, "Жамбыл ауданы", "Жамбылский район", [
+            ("uzynagash", K.VILLAGE, "Ұзынағаш ауылы", "село Узынагаш", []),
+            ("kargaly", K.VILLAGE, "Қарғалы ауылы", "село Каргалы", []),
+        ]),
+        ("ile-district", K.DISTRICT, "Іле ауданы", "Илийский район", [
+            ("otegen-batyr", K.VILLAGE, "Өтеген батыр кенті", "посёлок Отеген батыр", []),
+            ("baiserke", K.VILLAGE, "Байсерке ауылы", "село Байсерке", []),
+            ("boralday", K.VILLAGE, "Боралдай кенті", "посёлок Боралдай", []),
+        ]),
+        ("karasai-district", K.DISTRICT, "Қарасай ауданы", "Карасайский район", [
+            ("kaskelen", K.CITY, "Қаскелең қаласы", "город Каскелен", []),
+            ("shamalgan-rural", K.RURAL_DISTRICT, "Шамалған ауылдық округі", "Шамалганский сельский округ", [
+                ("shamalgan", K.VILLAGE, "Шамалған ауылы", "село Шамалган", []),
+            ]),
+        ]),
+        ("kegen-district", K.DISTRICT, "Кеген ауданы", "Кегенский район", [
+            ("kegen", K.VILLAGE, "Кеген ауылы", "село Кеген", []),
+        ]),
+        ("raiymbek-district", K.DISTRICT, "Райымбек ауданы", "Райымбекский район", [
+            ("narynkol", K.VILLAGE, "Нарынқол ауылы", "село Нарынкол", []),
+        ]),
+        ("talgar-district", K.DISTRICT, "Талғар ауданы", "Талгарский район", [
+            ("talgar", K.CITY, "Талғар қаласы", "город Талгар", []),
+            ("beskainar", K.VILLAGE, "Бесқайнар ауылы", "село Бескайнар", []),
+        ]),
+        ("uighur-district", K.DISTRICT, "Ұйғыр ауданы", "Уйгурский район", [
+            ("chundzha", K.VILLAGE, "Шонжы ауылы", "село Чунджа", []),
+        ]),
+    ],
+)
+
+# (e-mail, name, role, home locality slug, language, password, about)
+USERS = [
+    ("admin@halyk-uni.kz", "Сайт әкімшісі", Role.ADMIN, "konaev", "kk", "Admin-Halyk-2026",
+     "Сайттың техникалық әкімшісі. Есептік жазбалар мен рөлдер бойынша хат жазыңыз."),
+    ("aigul.moderator@halyk-uni.kz", "Айгүл Сейітова", Role.MODERATOR, "kaskelen", "kk", "Moder-Halyk-2026",
+     "Пікірталастарды жүргіземін, диалог алаңдарын ұйымдастырамын. Сыпайы болайық!"),
+    ("daniyar.moderator@halyk-uni.kz", "Данияр Омаров", Role.MODERATOR, "esik", "ru", "Moder-Halyk-2026",
+     "Модератор. Слежу за порядком в обсуждениях Енбекшиказахского района."),
+    ("gulnar.deputy@halyk-uni.kz", "Гүлнар Әбдіқадырова", Role.DEPUTY, "uzynagash", "kk", "Deputat-Halyk-2026",
+     "Алматы облыстық мәслихатының депутаты, Жамбыл ауданы бойынша сайлау округі. "
+     "Қоғамдық қабылдау — әр айдың бірінші сәрсенбісі."),
+    ("erlan.deputy@halyk-uni.kz", "Ерлан Жұмабаев", Role.DEPUTY, "talgar", "kk", "Deputat-Halyk-2026",
+     "Талғар аудандық мәслихатының депутаты. Жастар саясаты мен спорт — басым бағыттарым."),
+    ("sergey.deputy@halyk-uni.kz", "Сергей Ким", Role.DEPUTY, "otegen-batyr", "ru", "Deputat-Halyk-2026",
+     "Депутат Илийского районного маслихата. Дороги, водоснабжение, освещение улиц."),
+    ("asel@example.kz", "Әсел Нұрланқызы", Role.RESIDENT, "kaskelen", "kk", "Resident-Halyk-2026",
+     "Мұғаліммін, Қаскелеңде тұрамын. Мектеп пен балалар алаңы мәселелері маңызды."),
+    ("bauyrzhan@example.kz", "Бауыржан Тоқтаров", Role.RESIDENT, "turgen", "kk", "Resident-Halyk-2026",
+     "Түрген ауылының тұрғыны, көше комитетінің мүшесі."),
+    ("olga@example.kz", "Ольга Петрова", Role.RESIDENT, "talgar", "ru", "Resident-Halyk-2026",
+     "Живу в Талгаре, пенсионерка. Интересуют вопросы здравоохранения и транспорта."),
+    ("nurzhan@example.kz", "Нұржан Серікбаев", Role.RESIDENT, "shamalgan", "kk", "Resident-Halyk-2026",
+     "Шамалған жастар кеңесінің белсендісі."),
+]
+
+
+def _load_locality(node, parent: Locality | None, by_slug: dict[str, Locality]) -> int:
+    slug, kind, name_kk, name_ru, children = node
+    added = 0
+    locality = by_slug.get(slug)
+    if locality is None:
+        locality = create_locality(parent, slug=slug, kind=kind, name_kk=name_kk, name_ru=name_ru)
+        by_slug[slug] = locality
+        added = 1
+    for child in children:
+        added += _load_locality(child, locality, by_slug)
+    return added
+
+
+def load_demo() -> list[str]:
+    """Add whatever demo content is missing and return lines describing the demo accounts."""
+    by_slug = {locality.slug: locality for locality in db.session.scalars(db.select(Locality))}
+    added_places = _load_locality(LOCALITIES, None, by_slug)
+    added_users = 0
+    for email, name, role, home, locale, password, bio in USERS:
+        if user_by_email(email) is None:
+            user: User = create_user(email, name, password, role=role, locality_id=by_slug[home].id, locale=locale)
+            user.bio = bio
+            added_users += 1
+    db.session.commit()
+    lines = [f"Demo data: {added_places} localities and {added_users} accounts added.", "Demo accounts:"]
+    lines += [f"  {role.value:<10} {email:<34} {password}" for email, _, role, _, _, password, _ in USERS]
+    return lines

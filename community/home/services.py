@@ -1,0 +1,48 @@
+"""What the home page shows, and the health check's database probe."""
+from flask import current_app, request
+from sqlalchemy import func, text
+
+from community.accounts.models import User
+from community.extensions import db
+from community.places.models import Locality, LocalityKind
+from community.places.services import children_of
+
+
+def visitor_locality(user) -> Locality | None:
+    """The locality the home page is about: ?place=, the user's home, then DEFAULT_LOCALITY."""
+    slug = request.args.get("place")
+    if slug:
+        locality = db.session.scalar(db.select(Locality).filter_by(slug=slug))
+        if locality:
+            return locality
+    if user.is_authenticated and user.locality_id:
+        return db.session.get(Locality, user.locality_id)
+    return db.session.scalar(db.select(Locality).filter_by(slug=current_app.config["DEFAULT_LOCALITY"]))
+
+
+def home_figures(locality: Locality | None) -> dict:
+    """The home page's figures for a locality: its places and its registered residents."""
+    if locality is None:
+        return {"places": [], "residents": 0, "districts": 0}
+    subtree = db.select(Locality.id).where(Locality.path.startswith(locality.path, autoescape=True))
+    residents = db.session.scalar(
+        db.select(func.count(User.id)).where(User.locality_id.in_(subtree), User.disabled_at.is_(None))
+    )
+    districts = db.session.scalar(
+        db.select(func.count(Locality.id)).where(
+            Locality.path.startswith(locality.path, autoescape=True),
+            Locality.kind.in_([LocalityKind.DISTRICT, LocalityKind.CITY]),
+        )
+    )
+    return {"places": children_of(locality), "residents": residents or 0, "districts": districts or 0}
+
+
+def database_ok() -> bool:
+    """True when the database answers a trivial query."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        current_app.logger.exception("Health check: database unreachable")
+        db.session.rollback()
+        return False

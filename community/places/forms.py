@@ -1,0 +1,23 @@
+"""The locality picker every form with a place uses."""
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+from community.places.services import locality_choices
+
+
+class LocalityField(SelectField):
+    """A select of all localities in tree order; its data is the chosen locality id or None."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("coerce", lambda value: int(value) if value not in (None, "", "None") else None)
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(label, validators, **kwargs)
+
+    def load_choices(self) -> None:
+        """Fill the choices from the database; call in the view before rendering or validating."""
+        self.choices = locality_choices()
+
+    def pre_validate(self, form) -> None:
+        if self.data is not None and str(self.data) not in {value for value, _ in self.choices or []}:
+            raise ValidationError(_l("Choose a locality from the list."))

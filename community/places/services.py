@@ -1,0 +1,71 @@
+"""Queries over the locality tree that every domain's lists use."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select
+
+from community.extensions import db
+from community.places.models import Locality
+
+
+def all_localities() -> list[Locality]:
+    """Every locality in tree order (each parent before its children), in one query."""
+    return list(db.session.scalars(db.select(Locality).order_by(Locality.path)))
+
+
+def tree_order(localities: list[Locality]) -> list[Locality]:
+    """Order localities depth-first, siblings alphabetically by their Kazakh name."""
+    by_parent: dict[int | None, list[Locality]] = {}
+    for locality in localities:
+        by_parent.setdefault(locality.parent_id, []).append(locality)
+    ordered: list[Locality] = []
+
+    def walk(parent_id):
+        for child in sorted(by_parent.get(parent_id, []), key=lambda loc: loc.name_kk):
+            ordered.append(child)
+            walk(child.id)
+
+    walk(None)
+    return ordered
+
+
+def locality_choices(blank_label=_l("— choose —")) -> list[tuple[str, str]]:
+    """Choices for a locality select: indented by depth, a blank first."""
+    choices = [("", str(blank_label))]
+    for locality in tree_order(all_localities()):
+        choices.append((str(locality.id), "\u2003" * locality.depth + locality.name))
+    return choices
+
+
+def within(statement: Select, column, locality: Locality | None) -> Select:
+    """Narrow a query to rows whose locality column is the locality or one of its descendants."""
+    if locality is None:
+        return statement
+    subtree = db.select(Locality.id).where(Locality.path.startswith(locality.path, autoescape=True))
+    return statement.where(column.in_(subtree))
+
+
+def create_locality(parent: Locality | None, **fields) -> Locality:
+    """Add a locality under a parent, with its path computed; flushes, does not commit."""
+    locality = Locality(**fields)
+    db.session.add(locality)
+    db.session.flush()
+    locality.place_under(parent)
+    db.session.flush()
+    return locality
+
+
+def locality_by_slug_or_404(slug: str) -> Locality:
+    """Load a locality by its slug, or answer 404."""
+    return db.first_or_404(db.select(Locality).filter_by(slug=slug))
+
+
+def ancestors_of(locality: Locality) -> list[Locality]:
+    """The locality's ancestors from the region down, in one query."""
+    ids = [int(part) for part in locality.path.strip("/").split("/")[:-1]]
+    if not ids:
+        return []
+    return list(db.session.scalars(db.select(Locality).where(Locality.id.in_(ids)).order_by(Locality.depth)))
+
+
+def children_of(locality: Locality) -> list[Locality]:
+    """The places directly within a locality, alphabetically."""
+    return list(db.session.scalars(db.select(Locality).filter_by(parent_id=locality.id).order_by(Locality.name_kk)))
