@@ -111,7 +111,7 @@ class TestConfig(Config):
     ENV = "testing"
     PRODUCTION = False
     TESTING = True
-    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"
+    SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
     SESSION_COOKIE_SECURE = False

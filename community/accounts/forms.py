@@ -11,6 +11,17 @@ MIN_PASSWORD = 8
 LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
 
 
+def _name_field():
+    return StringField(
+        _l("Name shown to others"),
+        validators=[
+            _required(),
+            Length(min=2, max=80, message=_l("From %(min)d to %(max)d characters.", min=2, max=80)),
+        ],
+        filters=[lambda value: value.strip() if value else value],
+    )
+
+
 def _required():
     return DataRequired(message=_l("This field is required."))
 
@@ -59,11 +70,7 @@ class RegistrationForm(FlaskForm):
     """A new resident's account."""
 
     email = _email_field()
-    display_name = StringField(
-        _l("Name shown to others"),
-        validators=[_required(), Length(min=2, max=80, message=_l("From %(min)d to %(max)d characters.", min=2, max=80))],
-        filters=[lambda value: value.strip() if value else value],
-    )
+    display_name = _name_field()
     password = _new_password_field()
     confirm = _confirm_field("password")
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
@@ -109,11 +116,7 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     """What a user tells about themselves."""
 
-    display_name = StringField(
-        _l("Name shown to others"),
-        validators=[_required(), Length(min=2, max=80, message=_l("From %(min)d to %(max)d characters.", min=2, max=80))],
-        filters=[lambda value: value.strip() if value else value],
-    )
+    display_name = _name_field()
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
     locale = SelectField(
         _l("Language"),

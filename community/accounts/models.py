@@ -13,7 +13,7 @@ from community.core.permissions import Role
 from community.extensions import db
 from community.places.models import Locality
 
-PASSWORD_METHOD = "scrypt"
+PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name
 
 
 def hash_token(token: str) -> str:

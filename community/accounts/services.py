@@ -16,7 +16,7 @@ from community.core.mail import send_mail
 from community.core.permissions import Role
 from community.extensions import db
 
-SESSION_TOKEN_KEY = "sid"
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 

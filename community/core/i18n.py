@@ -6,6 +6,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_tim
 from flask_login import current_user
 
 from community.core.db import utcnow
+from community.extensions import db
 
 LANG_COOKIE = "lang"
 
@@ -29,6 +30,14 @@ def select_locale() -> str:
 def select_timezone() -> str:
     """Times are shown in the region's own time."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def save_language_choice() -> None:
+    """Before the view runs, store a ?lang= choice on the signed-in user's account."""
+    lang = supported(request.args.get("lang"))
+    if lang and current_user.is_authenticated and current_user.locale != lang:
+        current_user.locale = lang
+        db.session.commit()
 
 
 def remember_language(response):

@@ -1,0 +1,136 @@
+"""The app, a clean database for every test, clients that carry CSRF tokens, and users by role."""
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from community import create_app
+from community.config import TestConfig
+from community.extensions import db, limiter
+from tests.factories import PASSWORD, create_locality, create_user
+
+CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that sends the page's CSRF token with every form it submits."""
+
+    def csrf_token(self) -> str:
+        """The token the site puts in its pages for this client's session."""
+        page = self.get("/")
+        return CSRF_META.search(page.get_data(as_text=True)).group(1)
+
+    def submit(self, url: str, data: dict | None = None, **kwargs):
+        """POST a form the way a browser would: with the CSRF token."""
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+
+def database_url(tmp_path_factory) -> str:
+    """PostgreSQL when TEST_DATABASE_URL names one, else a SQLite file (so threads can share it)."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+def reset_schema() -> None:
+    """Drop everything in the test database, so migrations start from nothing."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    else:
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    """One app for the whole run, its schema built by the migrations."""
+    url = database_url(tmp_path_factory)
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    application = create_app(Config)
+    application.test_client_class = Client
+    with application.app_context():
+        reset_schema()
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def clean(app):
+    """Run each test in an app context and empty every table, the limits and the outbox after it."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+        app.extensions["mail_outbox"] = []
+
+
+@pytest.fixture
+def client(app) -> Client:
+    """A browser without JavaScript."""
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app) -> list:
+    """The e-mails the site sent during the test."""
+    app.extensions["mail_outbox"] = []
+    return app.extensions["mail_outbox"]
+
+
+@pytest.fixture
+def region():
+    """Almaty region with a district and a village in it."""
+    region = create_locality("almaty-region", "region", "Алматы облысы", "Алматинская область")
+    district = create_locality("karasai-district", "district", "Қарасай ауданы", "Карасайский район", parent=region)
+    create_locality("shamalgan", "village", "Шамалған ауылы", "село Шамалган", parent=district)
+    db.session.commit()
+    return region
+
+
+@pytest.fixture
+def resident():
+    return create_user("resident")
+
+
+@pytest.fixture
+def deputy():
+    return create_user("deputy")
+
+
+@pytest.fixture
+def moderator():
+    return create_user("moderator")
+
+
+@pytest.fixture
+def admin():
+    return create_user("admin")
+
+
+@pytest.fixture
+def login_as(client):
+    """Sign a client in as a user, through the real login form."""
+
+    def login(user, with_client: Client | None = None, password: str = PASSWORD):
+        target = with_client or client
+        response = target.submit("/auth/login", {"email": user.email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return target
+
+    return login

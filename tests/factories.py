@@ -1,0 +1,31 @@
+"""create_<model> helpers that make valid rows with little typing."""
+import itertools
+
+from community.accounts.models import User
+from community.accounts.services import create_user as create_account
+from community.core.permissions import Role
+from community.extensions import db
+from community.places.models import Locality, LocalityKind
+from community.places.services import create_locality as add_locality
+
+PASSWORD = "Dala-Zhuldyz-2026"
+_numbers = itertools.count(1)
+
+
+def create_locality(slug: str, kind: str, name_kk: str, name_ru: str, parent: Locality | None = None) -> Locality:
+    """A locality under a parent (or a root one); flushed, not committed."""
+    return add_locality(parent, slug=slug, kind=LocalityKind(kind), name_kk=name_kk, name_ru=name_ru)
+
+
+def create_user(role: str = "resident", email: str | None = None, name: str | None = None, **fields) -> User:
+    """A committed account with a role and the known PASSWORD."""
+    number = next(_numbers)
+    user = create_account(
+        email or f"{role}{number}@example.kz",
+        name or f"{role.title()} {number}",
+        fields.pop("password", PASSWORD),
+        role=Role(role),
+        **fields,
+    )
+    db.session.commit()
+    return user
