@@ -58,11 +58,16 @@ def create_user(
         locale=locale,
     )
     user.set_password(password)
+    if user_by_email(user.email) is not None:
+        raise EmailTaken(email)
     try:
         with db.session.begin_nested():
             db.session.add(user)
-    except IntegrityError as error:
-        raise EmailTaken(email) from error
+    except IntegrityError:
+        # Another request may have taken the address between the check and the insert.
+        if user_by_email(user.email) is not None:
+            raise EmailTaken(email) from None
+        raise
     return user
 
 

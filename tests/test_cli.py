@@ -1,0 +1,51 @@
+"""Admin commands and the demo data loader."""
+from community.accounts.models import LoginSession, User
+from community.core.permissions import Role
+from community.extensions import db
+from community.places.models import Locality
+
+
+def run(app, *args):
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_users_create_and_set_role(app):
+    output = run(app, "users", "create", "boss@example.kz", "--role", "admin")
+    assert "Password:" in output
+    user = db.session.scalar(db.select(User).filter_by(email="boss@example.kz"))
+    assert user.role is Role.ADMIN
+    run(app, "users", "set-role", "boss@example.kz", "moderator")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).role is Role.MODERATOR
+
+
+def test_users_create_refuses_a_taken_address(app, resident):
+    result = app.test_cli_runner().invoke(args=["users", "create", resident.email])
+    assert result.exit_code != 0 and "already" in result.output
+
+
+def test_users_disable_ends_sessions(app, client, resident, login_as):
+    login_as(resident)
+    run(app, "users", "disable", resident.email)
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginSession)) == 0
+    assert client.get("/auth/settings").status_code != 200
+    run(app, "users", "enable", resident.email)
+    login_as(resident)
+
+
+def test_demo_loads_once(app):
+    first = run(app, "demo")
+    counts = (
+        db.session.scalar(db.select(db.func.count(Locality.id))),
+        db.session.scalar(db.select(db.func.count(User.id))),
+    )
+    second = run(app, "demo")
+    assert counts[0] >= 20 and counts[1] >= 10
+    assert {user.role for user in db.session.scalars(db.select(User))} == set(Role)
+    assert (
+        db.session.scalar(db.select(db.func.count(Locality.id))),
+        db.session.scalar(db.select(db.func.count(User.id))),
+    ) == counts
+    assert "admin@halyk-uni.kz" in first and "0 localities and 0 accounts added" in second
