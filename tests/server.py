@@ -1,0 +1,59 @@
+"""Run the real site in gunicorn worker processes on 127.0.0.1, for browser and multi-process tests."""
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_site(tmp_path: Path, workers: int = 1, env: dict | None = None):
+    """Migrate a fresh SQLite database, load the demo, serve it, and yield the base URL; stop afterwards."""
+    environment = {
+        **os.environ,
+        "APP_ENV": "development",
+        "SECRET_KEY": "browser-and-process-tests-secret-key-0123456789",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        **(env or {}),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    for command in (["db", "upgrade"], ["demo"]):
+        subprocess.run(flask + command, cwd=ROOT, env=environment, check=True, capture_output=True, timeout=120)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "60", "app:app"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 - loopback only
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError((tmp_path / "gunicorn.log").read_text()) from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
