@@ -30,7 +30,7 @@ def register_config(app: Flask, config: type[Config]) -> None:
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO)
+        app.logger.setLevel(logging.INFO)
 
 
 def register_extensions(app: Flask) -> None:
