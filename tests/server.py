@@ -44,7 +44,7 @@ def running_site(tmp_path: Path, workers: int = 1, env: dict | None = None):
         deadline = time.monotonic() + 30
         while True:
             try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2):  # noqa: S310 - loopback only
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:

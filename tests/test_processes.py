@@ -31,7 +31,7 @@ class Browser:
 
     def _open(self, request) -> tuple[int, str]:
         try:
-            with self.opener.open(request, timeout=20) as response:  # noqa: S310 - loopback only
+            with self.opener.open(request, timeout=20) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

@@ -2,13 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from community.accounts.services import password_is_common
 from community.places.forms import LocalityField
 
 MIN_PASSWORD = 8
-LANGUAGE_CHOICES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
 def _name_field():
@@ -120,9 +121,9 @@ class ProfileForm(FlaskForm):
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
     locale = SelectField(
         _l("Language"),
-        choices=LANGUAGE_CHOICES,
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         validate_choice=False,
-        validators=[AnyOf([code for code, _ in LANGUAGE_CHOICES], message=_l("Choose a language from the list."))],
+        validators=[AnyOf(list(LANGUAGES), message=_l("Choose a language from the list."))],
     )
     bio = TextAreaField(
         _l("About you"),

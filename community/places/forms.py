@@ -1,9 +1,18 @@
 """The locality picker every form with a place uses."""
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from community.places.services import locality_choices
+from community.places.services import all_localities, tree_order
+
+
+def locality_choices(blank_label=_l("— choose —")) -> list[SelectChoice]:
+    """Choices for a locality select: a blank first, then the tree, indented by depth."""
+    choices = [SelectChoice("", str(blank_label))]
+    for locality in tree_order(all_localities()):
+        choices.append(SelectChoice(str(locality.id), "\u2003" * locality.depth + locality.name))
+    return choices
 
 
 class LocalityField(SelectField):
@@ -19,5 +28,5 @@ class LocalityField(SelectField):
         self.choices = locality_choices()
 
     def pre_validate(self, form) -> None:
-        if self.data is not None and str(self.data) not in {value for value, _ in self.choices or []}:
+        if self.data is not None and str(self.data) not in {choice.value for choice in self.choices or []}:
             raise ValidationError(_l("Choose a locality from the list."))

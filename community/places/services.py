@@ -1,5 +1,4 @@
 """Queries over the locality tree that every domain's lists use."""
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select
 
 from community.extensions import db
@@ -25,14 +24,6 @@ def tree_order(localities: list[Locality]) -> list[Locality]:
 
     walk(None)
     return ordered
-
-
-def locality_choices(blank_label=_l("— choose —")) -> list[tuple[str, str]]:
-    """Choices for a locality select: indented by depth, a blank first."""
-    choices = [("", str(blank_label))]
-    for locality in tree_order(all_localities()):
-        choices.append((str(locality.id), "\u2003" * locality.depth + locality.name))
-    return choices
 
 
 def within(statement: Select, column, locality: Locality | None) -> Select:
