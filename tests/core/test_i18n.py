@@ -73,6 +73,6 @@ def test_no_catalog_has_an_untranslated_or_fuzzy_entry(lang):
         for m in catalog
         if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
     ]
-    assert not missing, f"{lang}: not in the catalog: {missing}"
-    assert not untranslated, f"{lang}: untranslated or fuzzy: {untranslated}"
+    assert not missing, f"{lang}: {len(missing)} not in the catalog (run flask translate update): {missing[:5]}"
+    assert not untranslated, f"{lang}: {len(untranslated)} untranslated or fuzzy, e.g. {untranslated[:5]}"
     assert not catalog.fuzzy, f"{lang}: the catalog header is fuzzy"
