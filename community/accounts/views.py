@@ -26,7 +26,7 @@ from community.accounts.services import (
     valid_reset,
 )
 from community.core.htmx import redirect_to, render
-from community.core.i18n import current_lang
+from community.core.i18n import current_lang, keep_language
 from community.core.permissions import can_edit_profile, can_see_email
 from community.core.security import login_account_key
 from community.extensions import db, limiter
@@ -99,6 +99,7 @@ def login():
         if user is not None:
             sign_in(user)
             db.session.commit()
+            keep_language(user.locale)
             flash(_("You are signed in."), "success")
             return redirect_to(_safe_next(url_for("main.home")))
         form.password.errors.append(_("Wrong e-mail or password, or the account is disabled."))

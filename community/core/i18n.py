@@ -31,6 +31,12 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
+def keep_language(lang: str | None) -> None:
+    """Remember a language in the cookie at the end of this request (e.g. the account's, at sign-in)."""
+    if supported(lang):
+        g.chosen_lang = lang
+
+
 def save_language_choice() -> None:
     """Before the view runs, store a ?lang= choice on the signed-in user's account."""
     lang = supported(request.args.get("lang"))

@@ -31,6 +31,7 @@ def home_figures(locality: Locality | None) -> dict:
     districts = db.session.scalar(
         db.select(func.count(Locality.id)).where(
             Locality.path.startswith(locality.path, autoescape=True),
+            Locality.id != locality.id,
             Locality.kind.in_([LocalityKind.DISTRICT, LocalityKind.CITY]),
         )
     )

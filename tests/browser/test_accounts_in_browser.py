@@ -68,10 +68,11 @@ def test_the_site_works_with_javascript_turned_off(page_without_js, site):
     page.get_by_label("Password").fill("Resident-Halyk-2026")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site}/")
+    assert page.locator("html").get_attribute("lang") == "ru"  # her account's language now leads
     assert page.get_by_role("link", name="Ольга Петрова").is_visible()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Выйти").click()
     page.wait_for_url(f"{site}/")
-    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    assert page.get_by_role("link", name="Войти").first.is_visible()
 
 
 def test_screenshot_for_the_readme(page, site):

@@ -76,3 +76,13 @@ def test_no_catalog_has_an_untranslated_or_fuzzy_entry(lang):
     assert not missing, f"{lang}: {len(missing)} not in the catalog (run flask translate update): {missing[:5]}"
     assert not untranslated, f"{lang}: {len(untranslated)} untranslated or fuzzy, e.g. {untranslated[:5]}"
     assert not catalog.fuzzy, f"{lang}: the catalog header is fuzzy"
+
+
+def test_signing_in_brings_the_accounts_language_and_keeps_it_after_signing_out(client, resident, login_as):
+    resident.locale = "ru"
+    db.session.commit()
+    client.get("/?lang=en")
+    login_as(resident)
+    assert '<html lang="ru">' in client.get("/").get_data(as_text=True)
+    client.submit("/auth/logout")
+    assert '<html lang="ru">' in client.get("/").get_data(as_text=True)
