@@ -1,6 +1,5 @@
 """Security headers on every response, and the keys rate limits count by."""
 from flask import current_app, request
-from flask_limiter.util import get_remote_address
 
 
 def content_security_policy() -> str:
@@ -33,11 +32,6 @@ def add_security_headers(response):
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
-
-
-def client_address() -> str:
-    """The client's address, as the trusted proxies report it (see PROXY_COUNT)."""
-    return get_remote_address() or "unknown"
 
 
 def login_account_key() -> str:

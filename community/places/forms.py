@@ -15,11 +15,18 @@ def locality_choices(blank_label=_l("— choose —")) -> list[SelectChoice]:
     return choices
 
 
+def _locality_id(value):
+    """The chosen id as an int; anything else is kept as text so validation can refuse it."""
+    if value in (None, ""):
+        return None
+    return int(value) if str(value).isdigit() else str(value)
+
+
 class LocalityField(SelectField):
     """A select of all localities in tree order; its data is the chosen locality id or None."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("coerce", lambda value: int(value) if value not in (None, "", "None") else None)
+        kwargs.setdefault("coerce", _locality_id)
         kwargs.setdefault("validate_choice", False)
         super().__init__(label, validators, **kwargs)
 

@@ -41,8 +41,9 @@ def test_a_visitor_registers_and_is_signed_in(client, region):
         ({"confirm": "Something-Else-99"}, "do not match"),
         ({"email": "not an email"}, "valid e-mail"),
         ({"display_name": ""}, "required"),
-        ({"locality": "999999"}, "locality"),
-        ({"locality": "abc"}, "locality"),
+        ({"locality": "999999"}, "Choose a locality from the list."),
+        ({"locality": "abc"}, "Choose a locality from the list."),
+        ({"locality": ""}, "Choose a locality."),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_422(client, region, changes, message):
