@@ -1,6 +1,7 @@
 """Халық үні: the application factory."""
 import logging
 import os
+import secrets
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -66,11 +67,15 @@ def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from community.accounts import bp as accounts_bp
     from community.home import bp as home_bp
+    from community.moderation import bp as moderation_bp
     from community.places import bp as places_bp
+    from community.threads import bp as threads_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(places_bp)
+    app.register_blueprint(threads_bp)
+    app.register_blueprint(moderation_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -95,6 +100,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["excerpt"] = excerpt
     app.jinja_env.globals.update(RULES)
+    app.jinja_env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(16)
 
 
 def register_errors(app: Flask) -> None:

@@ -57,6 +57,13 @@ class Config:
     LOGIN_ATTEMPTS_LIMIT = "10 per 10 minutes"
     REGISTRATION_LIMIT = "5 per hour"
     RESET_REQUEST_LIMIT = "5 per hour"
+    THREAD_LIMIT = os.environ.get("THREAD_LIMIT", "6 per hour")
+    THREAD_LIMIT_NEW = os.environ.get("THREAD_LIMIT_NEW", "2 per hour")
+    THREAD_ADDRESS_LIMIT = "20 per hour"
+    COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "40 per hour")
+    COMMENT_LIMIT_NEW = os.environ.get("COMMENT_LIMIT_NEW", "10 per hour")
+    COMMENT_ADDRESS_LIMIT = "120 per hour"
+    FLAGS_TO_HIDE = 3
 
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

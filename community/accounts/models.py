@@ -35,6 +35,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     bio: Mapped[str] = mapped_column(Text, default="")
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     locality: Mapped[Locality | None] = relationship()
@@ -43,6 +44,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     def is_active(self) -> bool:
         """A disabled account cannot sign in (Flask-Login asks this)."""
         return self.disabled_at is None
+
+    @property
+    def is_suspended(self) -> bool:
+        """A moderator's suspension keeps the user from posting until it ends."""
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def is_new(self) -> bool:
+        """Accounts younger than a day get stricter posting limits."""
+        return self.created_at is not None and (utcnow() - self.created_at).total_seconds() < 86400
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password."""

@@ -1,9 +1,9 @@
 """The declarative base with stable constraint names, and the mixins models share."""
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -19,25 +19,23 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class UTCDateTime(DateTime):
+class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC that always comes back timezone-aware, also from SQLite."""
 
+    impl = DateTime(timezone=True)
     cache_ok = True
 
-    def __init__(self) -> None:
-        super().__init__(timezone=True)
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
 
-    def result_processor(self, dialect, coltype):
-        parent = super().result_processor(dialect, coltype)
-
-        def process(value):
-            if parent is not None:
-                value = parent(value)
-            if value is not None and value.tzinfo is None:
-                value = value.replace(tzinfo=timezone.utc)
-            return value
-
-        return process
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -85,3 +83,31 @@ def enum_type(enum_class, length: int = 20) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+class HideableMixin:
+    """Moderation hides rows instead of deleting them: when, by whom and why."""
+
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    @declared_attr
+    def hidden_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def is_hidden(self) -> bool:
+        """True while a moderator (or enough flags) keeps the row out of sight."""
+        return self.hidden_at is not None
+
+    def hide(self, by_id: int | None, reason: str) -> None:
+        """Take the row out of every list, count, feed and fragment."""
+        self.hidden_at = utcnow()
+        self.hidden_by_id = by_id
+        self.hidden_reason = reason
+
+    def restore(self) -> None:
+        """Show the row again."""
+        self.hidden_at = None
+        self.hidden_by_id = None
+        self.hidden_reason = ""

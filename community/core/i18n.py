@@ -5,6 +5,7 @@ from flask import current_app, g, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
+from community.core.db import utcnow
 from community.extensions import db
 
 LANG_COOKIE = "lang"
@@ -72,6 +73,7 @@ def register_filters(app) -> None:
     app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
     app.jinja_env.globals["current_lang"] = current_lang
     app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.globals["now_utc"] = utcnow
 
 
 def lang_url(code: str) -> str:

@@ -58,11 +58,87 @@ def can_see_email(user, profile_user) -> bool:
     return can_edit_profile(user, profile_user)
 
 
+def can_take_part(user) -> bool:
+    """Signed-in users who are not suspended may post, support and flag."""
+    return _is_signed_in(user) and not user.is_suspended
+
+
+def can_start_thread(user) -> bool:
+    """Any signed-in, unsuspended user raises a local issue."""
+    return can_take_part(user)
+
+
+def can_see_hidden(user) -> bool:
+    """Moderators see hidden content (with a banner); everyone else gets 404."""
+    return can_moderate(user)
+
+
+def can_comment(user, thread) -> bool:
+    """Comment while the thread is open or answered and not locked."""
+    return can_take_part(user) and thread.takes_comments
+
+
+def can_edit_comment(user, comment) -> bool:
+    """Authors edit their own comments while they are neither deleted nor hidden."""
+    return (
+        can_take_part(user)
+        and comment.author_id == user.id
+        and comment.deleted_at is None
+        and comment.hidden_at is None
+    )
+
+
+def can_delete_comment(user, comment) -> bool:
+    """Authors delete their own comments; moderators hide instead, with a reason."""
+    return _is_signed_in(user) and comment.author_id == user.id and comment.deleted_at is None
+
+
+def can_support(user) -> bool:
+    """Signed-in, unsuspended users support threads and comments, once each."""
+    return can_take_part(user)
+
+
+def can_answer_officially(user, thread) -> bool:
+    """The deputy a thread is addressed to, or a moderator, posts the official answer."""
+    if not can_take_part(user) or not thread.takes_comments:
+        return False
+    return can_moderate(user) or (has_role(user, Role.DEPUTY) and thread.addressed_to_id == user.id)
+
+
+def can_resolve_thread(user, thread) -> bool:
+    """The author or a moderator marks an open or answered thread resolved."""
+    from community.threads.models import ThreadState
+
+    return (
+        _is_signed_in(user)
+        and thread.state in (ThreadState.OPEN, ThreadState.ANSWERED)
+        and (thread.author_id == user.id or can_moderate(user))
+    )
+
+
+def can_close_thread(user, thread) -> bool:
+    """Moderators close open or answered threads, with a reason."""
+    from community.threads.models import ThreadState
+
+    return can_moderate(user) and thread.state in (ThreadState.OPEN, ThreadState.ANSWERED)
+
+
+def can_reopen_thread(user, thread) -> bool:
+    """Moderators reopen resolved or closed threads."""
+    from community.threads.models import ThreadState
+
+    return can_moderate(user) and thread.state in (ThreadState.RESOLVED, ThreadState.CLOSED)
+
+
+def can_flag(user, item) -> bool:
+    """Signed-in users flag what others wrote."""
+    return can_take_part(user) and item.author_id != user.id
+
+
 RULES = {
-    "can_moderate": can_moderate,
-    "can_administer": can_administer,
-    "can_edit_profile": can_edit_profile,
-    "can_see_email": can_see_email,
+    name: rule
+    for name, rule in globals().items()
+    if name.startswith("can_") and callable(rule)
 }
 
 

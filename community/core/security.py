@@ -1,5 +1,7 @@
 """Security headers on every response, and the keys rate limits count by."""
 from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 
 def content_security_policy() -> str:
@@ -38,3 +40,18 @@ def login_account_key() -> str:
     """Count login attempts per account: the e-mail address typed into the form."""
     email = (request.form.get("email") or "").strip().lower()
     return f"login-account:{email}"
+
+
+def user_or_address_key() -> str:
+    """Count posting per account when signed in, else per client address."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
+
+
+def posting_limit(kind: str) -> str:
+    """The posting limit for THREAD or COMMENT: stricter for accounts younger than a day."""
+    config = current_app.config
+    if current_user.is_authenticated and current_user.is_new:
+        return config[f"{kind}_LIMIT_NEW"]
+    return config[f"{kind}_LIMIT"]

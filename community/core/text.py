@@ -50,3 +50,24 @@ def excerpt(source: str | None, length: int = 200) -> str:
     if len(text) <= length:
         return text
     return text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+_TRANSLIT = str.maketrans({
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh",
+    "з": "z", "и": "i", "й": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o",
+    "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h",
+    "һ": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "і": "i", "ь": "", "э": "e",
+    "ю": "yu", "я": "ya",
+})
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, length: int = 60) -> str:
+    """A readable Latin slug of a Kazakh or Russian title, for URLs."""
+    slug = _NOT_SLUG.sub("-", text.lower().translate(_TRANSLIT)).strip("-")
+    return slug[:length].rstrip("-") or "item"
+
+
+def search_text(*parts: str | None) -> str:
+    """Lower-cased plain text of a record, kept on the row so LIKE matches Cyrillic in any database."""
+    return " ".join(excerpt(part, length=100_000) for part in parts if part).lower()

@@ -1,0 +1,31 @@
+"""Moderation forms: a flag with its reason, and a suspension."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+
+from community.moderation.models import FlagReason
+from community.threads.forms import ReasonForm
+
+
+class FlagForm(FlaskForm):
+    """Report a thread or comment to the moderators."""
+
+    reason = SelectField(_l("What is wrong"), choices=[SelectChoice(r.value, r.label) for r in FlagReason],
+                         validate_choice=False)
+    note = StringField(_l("Details (optional)"), validators=[
+        Length(max=500, message=_l("At most %(max)d characters.", max=500))])
+
+    def validate_reason(self, field) -> None:
+        if field.data not in {reason.value for reason in FlagReason}:
+            raise ValidationError(_l("Choose a reason from the list."))
+
+
+class SuspendForm(ReasonForm):
+    """Suspend a user for some days, with a reason."""
+
+    days = IntegerField(_l("Days"), default=7, validators=[
+        DataRequired(message=_l("This field is required.")),
+        NumberRange(min=1, max=365, message=_l("From %(min)d to %(max)d days.", min=1, max=365)),
+    ])

@@ -1,0 +1,149 @@
+"""Moderation workflows: flagging, the queue, hiding and restoring, locking, pinning, suspending."""
+from datetime import timedelta
+from itertools import groupby
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from community.accounts.models import User
+from community.core.db import utcnow
+from community.extensions import db
+from community.moderation.models import Action, Flag, FlagReason, ModerationAction
+from community.threads.models import Comment, Thread
+from community.threads.services import _bump
+
+LOG_PER_PAGE = 50
+
+
+def record_action(moderator: User | None, action: Action | str, reason: str, thread: Thread | None = None,
+                  comment: Comment | None = None, user: User | None = None, until=None) -> ModerationAction:
+    """Append a row to the public moderation log."""
+    entry = ModerationAction(
+        moderator_id=moderator.id if moderator else None,
+        moderator_role=moderator.role if moderator else None,
+        action=Action(action),
+        reason=reason,
+        thread_id=thread.id if thread else (comment.thread_id if comment else None),
+        comment_id=comment.id if comment else None,
+        user_id=user.id if user else None,
+        until=until,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def flag(reporter: User, thread: Thread, comment: Comment | None, reason: FlagReason, note: str = "") -> bool:
+    """Report an item once; at FLAGS_TO_HIDE different reporters it is hidden until reviewed. False if repeated."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(Flag(reporter_id=reporter.id, thread_id=thread.id, comment_id=comment.id if comment else 0,
+                                reason=reason, note=note))
+    except IntegrityError:
+        return False
+    reporters = db.session.scalar(
+        db.select(func.count(func.distinct(Flag.reporter_id))).where(
+            Flag.thread_id == thread.id, Flag.comment_id == (comment.id if comment else 0), Flag.resolved_at.is_(None)
+        )
+    )
+    item = comment or thread
+    if reporters >= current_app.config["FLAGS_TO_HIDE"] and not item.is_hidden:
+        _hide(item, None, _("Hidden after reports from several residents, until a moderator reviews it."))
+        record_action(None, Action.AUTO_HIDE, item.hidden_reason, thread=thread, comment=comment)
+    return True
+
+
+def _hide(item: Thread | Comment, moderator: User | None, reason: str) -> None:
+    item.hide(moderator.id if moderator else None, reason)
+    if isinstance(item, Comment) and item.deleted_at is None:
+        _bump(Thread, item.thread_id, comment_count=-1)
+
+
+def _restore(item: Thread | Comment) -> None:
+    if isinstance(item, Comment) and item.deleted_at is None and item.is_hidden:
+        _bump(Thread, item.thread_id, comment_count=1)
+    item.restore()
+
+
+def _resolve_flags(thread: Thread, comment: Comment | None) -> None:
+    db.session.execute(
+        update(Flag)
+        .where(Flag.thread_id == thread.id, Flag.comment_id == (comment.id if comment else 0),
+               Flag.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def moderate(moderator: User, action: Action, reason: str, thread: Thread, comment: Comment | None = None) -> None:
+    """Apply a moderator's action to a thread or comment and log it; reports on the item are settled."""
+    item = comment or thread
+    if action is Action.HIDE:
+        if not item.is_hidden:
+            _hide(item, moderator, reason)
+        else:
+            item.hide(moderator.id, reason)
+    elif action is Action.RESTORE:
+        _restore(item)
+    elif action is Action.DISMISS:
+        if item.is_hidden and item.hidden_by_id is None:
+            _restore(item)  # hidden by reports alone: dismissing them brings it back
+    elif action is Action.LOCK:
+        thread.locked_at = utcnow()
+    elif action is Action.UNLOCK:
+        thread.locked_at = None
+    elif action is Action.PIN:
+        thread.pinned_at = utcnow()
+    elif action is Action.UNPIN:
+        thread.pinned_at = None
+    if action in (Action.HIDE, Action.RESTORE, Action.DISMISS):
+        _resolve_flags(thread, comment)
+    record_action(moderator, action, reason, thread=thread, comment=comment)
+
+
+def suspend(moderator: User, user: User, days: int, reason: str) -> None:
+    """Keep a user from posting for some days, and log it."""
+    user.suspended_until = utcnow() + timedelta(days=days)
+    record_action(moderator, Action.SUSPEND, reason, user=user, until=user.suspended_until)
+
+
+def queue() -> list[dict]:
+    """Open reports grouped by item, most reported first, with the items loaded in three queries."""
+    flags = list(
+        db.session.scalars(
+            db.select(Flag)
+            .where(Flag.resolved_at.is_(None))
+            .options(joinedload(Flag.reporter), joinedload(Flag.thread).joinedload(Thread.author))
+            .order_by(Flag.thread_id, Flag.comment_id, Flag.created_at)
+            .limit(500)
+        )
+    )
+    comment_ids = {f.comment_id for f in flags if f.comment_id}
+    comments = {
+        c.id: c
+        for c in db.session.scalars(
+            db.select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.author))
+        )
+    } if comment_ids else {}
+    groups = []
+    for (_thread_id, comment_id), reports in groupby(flags, key=lambda f: (f.thread_id, f.comment_id)):
+        reports = list(reports)
+        groups.append({
+            "thread": reports[0].thread,
+            "comment": comments.get(comment_id),
+            "reports": reports,
+        })
+    groups.sort(key=lambda group: len(group["reports"]), reverse=True)
+    return groups
+
+
+def log_page(page: int):
+    """A page of the public moderation log, newest first, with the items' visibility at hand."""
+    statement = (
+        db.select(ModerationAction)
+        .options(joinedload(ModerationAction.thread), joinedload(ModerationAction.comment))
+        .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
+    )
+    return db.paginate(statement, page=page, per_page=LOG_PER_PAGE, error_out=False)

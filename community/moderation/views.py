@@ -1,0 +1,111 @@
+"""Flagging, the moderators' queue and actions, and the public moderation log."""
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.accounts.models import User
+from community.core.htmx import redirect_to, render
+from community.core.permissions import can_flag, can_moderate
+from community.extensions import db, login_manager
+from community.moderation import bp
+from community.moderation.forms import FlagForm, SuspendForm
+from community.moderation.models import Action, FlagReason
+from community.moderation.services import flag, log_page, moderate, queue, suspend
+from community.threads.forms import ReasonForm
+from community.threads.services import comment_for, thread_for
+
+INVALID = 422
+THREAD_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS, Action.LOCK, Action.UNLOCK,
+                                       Action.PIN, Action.UNPIN)}
+COMMENT_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS)}
+
+
+def _require_moderator() -> None:
+    """Visitors go to sign in; signed-in users who do not moderate get 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not can_moderate(current_user):
+        abort(403)
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+@bp.post("/threads/<int:thread_id>/flag", endpoint="flag_thread")
+@bp.post("/comments/<int:comment_id>/flag", endpoint="flag_comment")
+def report(thread_id: int | None = None, comment_id: int | None = None):
+    """Flag a thread or comment with a reason; signed-in users, once per item."""
+    comment = comment_for(comment_id, current_user) if comment_id else None
+    thread = comment.thread if comment else thread_for(thread_id, current_user)
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not can_flag(current_user, comment or thread):
+        abort(403)
+    form = FlagForm()
+    if not form.validate_on_submit():
+        abort(400)
+    added = flag(current_user, thread, comment, FlagReason(form.reason.data), form.note.data or "")
+    db.session.commit()
+    if added:
+        flash(_("Thank you. The moderators will look at it."), "success")
+    else:
+        flash(_("You have already reported this."), "info")
+    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.get("/moderation/")
+def index():
+    """The moderators' queue: reported items grouped with their reports; moderators only."""
+    _require_moderator()
+    return render("moderation/queue.html", groups=queue(), reason_form=ReasonForm(formdata=None),
+                  suspend_form=SuspendForm(formdata=None))
+
+
+@bp.post("/moderation/threads/<int:thread_id>/<action>", endpoint="act_on_thread")
+@bp.post("/moderation/comments/<int:comment_id>/<action>", endpoint="act_on_comment")
+def act(action: str, thread_id: int | None = None, comment_id: int | None = None):
+    """Hide, restore, dismiss reports, lock or pin, with a reason; moderators only, every action logged."""
+    _require_moderator()
+    comment = comment_for(comment_id, current_user) if comment_id else None
+    thread = comment.thread if comment else thread_for(thread_id, current_user)
+    allowed = COMMENT_ACTIONS if comment else THREAD_ACTIONS
+    if action not in allowed:
+        abort(404)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Every moderation action needs a reason."), "error")
+        return render("moderation/queue.html", status=INVALID, groups=queue(), reason_form=form,
+                      suspend_form=SuspendForm(formdata=None))
+    moderate(current_user, allowed[action], form.reason.data, thread, comment)
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=allowed[action].label), "success")
+    return redirect_to(request.form.get("back") if _local(request.form.get("back")) else url_for("moderation.index"))
+
+
+@bp.post("/moderation/users/<int:user_id>/suspend")
+def suspend_user(user_id: int):
+    """Suspend a user from posting for some days, with a reason; moderators only."""
+    _require_moderator()
+    user = db.get_or_404(User, user_id)
+    form = SuspendForm()
+    if not form.validate_on_submit():
+        flash(_("Every moderation action needs a reason."), "error")
+        return render("moderation/queue.html", status=INVALID, groups=queue(), reason_form=ReasonForm(formdata=None),
+                      suspend_form=form)
+    suspend(current_user, user, form.days.data, form.reason.data)
+    db.session.commit()
+    flash(_("%(name)s cannot post until %(date)s.", name=user.display_name, date=user.suspended_until.date()),
+          "success")
+    return redirect_to(url_for("moderation.index"))
+
+
+@bp.get("/moderation/log")
+def log():
+    """The public moderation log: action, reason, time, the moderator's role; never hidden text."""
+    return render("moderation/log.html", block="entries", pagination=log_page(_page()))
+
+
+def _local(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//")

@@ -1,0 +1,205 @@
+"""Threads, their comments, supports, follows and state history."""
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.core.db import HideableMixin, UTCDateTime, enum_type, utcnow
+from community.extensions import db
+from community.places.models import Locality
+
+
+class Category(enum.Enum):
+    """What a local issue is about."""
+
+    ROADS = "roads"
+    WATER = "water"
+    SCHOOLS = "schools"
+    HEALTH = "health"
+    YOUTH = "youth"
+    CULTURE = "culture"
+    LAND = "land"
+    PUBLIC_ORDER = "public_order"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        """The category's translated name."""
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.ROADS: _l("Roads"),
+    Category.WATER: _l("Water"),
+    Category.SCHOOLS: _l("Schools"),
+    Category.HEALTH: _l("Health"),
+    Category.YOUTH: _l("Youth"),
+    Category.CULTURE: _l("Culture"),
+    Category.LAND: _l("Land"),
+    Category.PUBLIC_ORDER: _l("Public order"),
+    Category.OTHER: _l("Other"),
+}
+
+
+class ThreadState(enum.Enum):
+    """Where a local issue stands."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        """The state's translated name."""
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    ThreadState.OPEN: _l("Open"),
+    ThreadState.ANSWERED: _l("Answered"),
+    ThreadState.RESOLVED: _l("Resolved"),
+    ThreadState.CLOSED: _l("Closed"),
+}
+
+# The moves a thread's state may make; anything else is refused by Thread.change_state.
+ALLOWED_MOVES = {
+    ThreadState.OPEN: {ThreadState.ANSWERED, ThreadState.RESOLVED, ThreadState.CLOSED},
+    ThreadState.ANSWERED: {ThreadState.RESOLVED, ThreadState.CLOSED},
+    ThreadState.RESOLVED: {ThreadState.OPEN},
+    ThreadState.CLOSED: {ThreadState.OPEN},
+}
+
+
+class IllegalMove(Exception):
+    """Raised when a state change is not among ALLOWED_MOVES."""
+
+
+class Thread(HideableMixin, db.Model):
+    """A local issue raised by a resident."""
+
+    __tablename__ = "threads"
+    __table_args__ = (
+        UniqueConstraint("author_id", "submission_key"),
+        Index("ix_threads_visible_activity", "hidden_at", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(160))
+    slug: Mapped[str] = mapped_column(String(80))
+    body: Mapped[str] = mapped_column(Text)
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
+    category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
+    state: Mapped[ThreadState] = mapped_column(enum_type(ThreadState), default=ThreadState.OPEN, index=True)
+    addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment_count: Mapped[int] = mapped_column(default=0)
+    support_count: Mapped[int] = mapped_column(default=0, index=True)
+    follower_count: Mapped[int] = mapped_column(default=0)
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    addressed_to: Mapped[User | None] = relationship(foreign_keys=[addressed_to_id])
+    locality: Mapped[Locality] = relationship()
+
+    @property
+    def takes_comments(self) -> bool:
+        """Resolved, closed and locked threads take no new comments."""
+        return self.state in (ThreadState.OPEN, ThreadState.ANSWERED) and self.locked_at is None
+
+    def change_state(self, new: ThreadState, by: User, reason: str = "") -> "ThreadStateChange":
+        """Move to a new state if the move is allowed, appending the history row; raises IllegalMove."""
+        if new not in ALLOWED_MOVES[self.state]:
+            raise IllegalMove(self.state, new)
+        change = ThreadStateChange(thread=self, old_state=self.state, new_state=new, by=by, reason=reason)
+        db.session.add(change)
+        self.state = new
+        self.last_activity_at = utcnow()
+        return change
+
+
+class ThreadStateChange(db.Model):
+    """Append-only history of a thread's states: who moved it, from what, to what, why."""
+
+    __tablename__ = "thread_state_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    old_state: Mapped[ThreadState] = mapped_column(enum_type(ThreadState))
+    new_state: Mapped[ThreadState] = mapped_column(enum_type(ThreadState))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    thread: Mapped[Thread] = relationship()
+    by: Mapped[User | None] = relationship()
+
+
+class Comment(HideableMixin, db.Model):
+    """A comment on a thread, or a reply to one (one level deep)."""
+
+    __tablename__ = "comments"
+    __table_args__ = (
+        UniqueConstraint("author_id", "submission_key"),
+        Index("ix_comments_thread_parent_created", "thread_id", "parent_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    official: Mapped[bool] = mapped_column(default=False)
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply_count: Mapped[int] = mapped_column(default=0)
+    support_count: Mapped[int] = mapped_column(default=0)
+
+    thread: Mapped[Thread] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+
+    @property
+    def anchor(self) -> str:
+        """The id of the comment's element on the thread page."""
+        return f"comment-{self.id}"
+
+
+class ThreadSupport(db.Model):
+    """One resident's support of a thread; the pair is unique."""
+
+    __tablename__ = "thread_supports"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CommentSupport(db.Model):
+    """One resident's support of a comment; the pair is unique."""
+
+    __tablename__ = "comment_supports"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ThreadFollow(db.Model):
+    """A user following a thread; the pair is unique."""
+
+    __tablename__ = "thread_follows"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

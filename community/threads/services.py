@@ -1,0 +1,360 @@
+"""Thread workflows: listing, starting, commenting, supporting, answering and state changes."""
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import delete, or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
+
+from community.accounts.models import User
+from community.core.db import utcnow
+from community.core.permissions import Role, can_see_hidden
+from community.core.text import search_text, slugify
+from community.extensions import db
+from community.places.models import Locality
+from community.places.services import within
+from community.threads.models import (
+    Category,
+    Comment,
+    CommentSupport,
+    Thread,
+    ThreadFollow,
+    ThreadState,
+    ThreadSupport,
+)
+
+THREADS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 50
+SORTS = ("activity", "newest", "supported")
+
+
+@dataclass
+class ThreadFilters:
+    """What the thread list is narrowed to; unknown values are ignored."""
+
+    locality: Locality | None = None
+    category: Category | None = None
+    state: ThreadState | None = None
+    query: str = ""
+    sort: str = "activity"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "ThreadFilters":
+        """Read the filters from a query string."""
+        place = args.get("place", "").strip()
+        locality = db.session.scalar(db.select(Locality).filter_by(slug=place)) if place else None
+        category = next((c for c in Category if c.value == args.get("category")), None)
+        state = next((s for s in ThreadState if s.value == args.get("state")), None)
+        sort = args.get("sort") if args.get("sort") in SORTS else "activity"
+        page = int(args["page"]) if args.get("page", "").isdigit() and 0 < int(args["page"]) < 10_000 else 1
+        return cls(locality, category, state, args.get("q", "").strip()[:100], sort, page)
+
+    def args(self, **changes) -> dict:
+        """The filters as query arguments, for links to other pages and sorts."""
+        values = {
+            "place": self.locality.slug if self.locality else None,
+            "category": self.category.value if self.category else None,
+            "state": self.state.value if self.state else None,
+            "q": self.query or None,
+            "sort": self.sort if self.sort != "activity" else None,
+        }
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+
+def visible_threads():
+    """Threads anyone may see: hidden ones left out."""
+    return db.select(Thread).where(Thread.hidden_at.is_(None))
+
+
+def filtered_threads(filters: ThreadFilters):
+    """The list query for some filters, with author, locality and addressee loaded in the same query."""
+    statement = visible_threads().options(
+        joinedload(Thread.author), joinedload(Thread.locality), joinedload(Thread.addressed_to)
+    )
+    statement = within(statement, Thread.locality_id, filters.locality)
+    if filters.category:
+        statement = statement.where(Thread.category == filters.category)
+    if filters.state:
+        statement = statement.where(Thread.state == filters.state)
+    for word in filters.query.lower().split()[:5]:
+        statement = statement.where(Thread.search_text.contains(word, autoescape=True))
+    order = {
+        "activity": (Thread.last_activity_at.desc(),),
+        "newest": (Thread.created_at.desc(),),
+        "supported": (Thread.support_count.desc(), Thread.last_activity_at.desc()),
+    }[filters.sort]
+    return statement.order_by(Thread.pinned_at.is_(None), *order, Thread.id.desc())
+
+
+def thread_page(filters: ThreadFilters):
+    """One page of the list."""
+    return db.paginate(filtered_threads(filters), page=filters.page, per_page=THREADS_PER_PAGE, error_out=False)
+
+
+def deputies() -> list[User]:
+    """Accounts a thread can be addressed to."""
+    return list(
+        db.session.scalars(
+            db.select(User).where(User.role == Role.DEPUTY, User.disabled_at.is_(None)).order_by(User.display_name)
+        )
+    )
+
+
+def thread_for(thread_id: int, user) -> Thread:
+    """Load a thread with its author, locality and addressee; 404 when missing or hidden from this user."""
+    thread = db.session.scalar(
+        db.select(Thread)
+        .where(Thread.id == thread_id)
+        .options(joinedload(Thread.author), joinedload(Thread.locality), joinedload(Thread.addressed_to))
+    )
+    if thread is None or (thread.is_hidden and not can_see_hidden(user) and thread.author_id != _id(user)):
+        abort(404)
+    return thread
+
+
+def comment_for(comment_id: int, user) -> Comment:
+    """Load a comment on a visible thread; 404 when it or its thread is hidden from this user."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    thread_for(comment.thread_id, user)
+    if comment.is_hidden and not can_see_hidden(user) and comment.author_id != _id(user):
+        abort(404)
+    return comment
+
+
+def _id(user) -> int | None:
+    return user.id if getattr(user, "is_authenticated", False) else None
+
+
+def start_thread(author: User, submission_key: str, **fields) -> Thread:
+    """Create a thread once per submission key: a repeated submit returns the first thread. Flushes."""
+    existing = _submitted(Thread, author, submission_key)
+    if existing:
+        return existing
+    thread = Thread(author_id=author.id, submission_key=submission_key, **fields)
+    thread.slug = slugify(thread.title)
+    thread.search_text = search_text(thread.title, thread.body)
+    try:
+        with db.session.begin_nested():
+            db.session.add(thread)
+    except IntegrityError:
+        existing = _submitted(Thread, author, submission_key)
+        if existing is None:
+            raise
+        return existing
+    follow_thread(author, thread)
+    return thread
+
+
+def _submitted(model, author: User, submission_key: str):
+    return db.session.scalar(db.select(model).filter_by(author_id=author.id, submission_key=submission_key))
+
+
+def comments_page(thread: Thread, page: int, user):
+    """A page of top-level comments, oldest first, and the replies to them, in a fixed number of queries."""
+    show_hidden = can_see_hidden(user)
+    statement = (
+        db.select(Comment)
+        .where(Comment.thread_id == thread.id, Comment.parent_id.is_(None))
+        .options(joinedload(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    )
+    if not show_hidden:
+        statement = statement.where(or_(Comment.hidden_at.is_(None), Comment.author_id == _id(user)))
+    pagination = db.paginate(statement, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
+    replies: dict[int, list[Comment]] = {comment.id: [] for comment in pagination.items}
+    if replies:
+        reply_statement = (
+            db.select(Comment)
+            .where(Comment.parent_id.in_(list(replies)))
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at, Comment.id)
+        )
+        if not show_hidden:
+            reply_statement = reply_statement.where(
+                or_(Comment.hidden_at.is_(None), Comment.author_id == _id(user))
+            )
+        for reply in db.session.scalars(reply_statement):
+            replies[reply.parent_id].append(reply)
+    return pagination, replies
+
+
+def official_answers(thread: Thread) -> list[Comment]:
+    """The visible official answers to a thread, oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(Comment)
+            .where(Comment.thread_id == thread.id, Comment.official.is_(True), Comment.hidden_at.is_(None),
+                   Comment.deleted_at.is_(None))
+            .options(joinedload(Comment.author))
+            .order_by(Comment.created_at)
+        )
+    )
+
+
+def page_of(comment: Comment) -> int:
+    """The page of the thread on which a comment (or its parent) is shown."""
+    top = comment.parent_id or comment.id
+    top_comment = db.session.get(Comment, top)
+    earlier = db.session.scalar(
+        db.select(db.func.count(Comment.id)).where(
+            Comment.thread_id == comment.thread_id,
+            Comment.parent_id.is_(None),
+            Comment.hidden_at.is_(None),
+            Comment.created_at < top_comment.created_at,
+        )
+    )
+    return (earlier or 0) // COMMENTS_PER_PAGE + 1
+
+
+def add_comment(thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None,
+                official: bool = False) -> Comment:
+    """Add a comment or a reply once per submission key, keeping the counts; flushes."""
+    existing = _submitted(Comment, author, submission_key)
+    if existing:
+        return existing
+    if parent is not None and parent.parent_id is not None:
+        parent = db.session.get(Comment, parent.parent_id)  # replies stay one level deep
+    comment = Comment(
+        thread_id=thread.id,
+        parent_id=parent.id if parent else None,
+        author_id=author.id,
+        body=body,
+        official=official,
+        submission_key=submission_key,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(comment)
+    except IntegrityError:
+        existing = _submitted(Comment, author, submission_key)
+        if existing is None:
+            raise
+        return existing
+    _bump(Thread, thread.id, comment_count=1, last_activity_at=utcnow())
+    if parent is not None:
+        _bump(Comment, parent.id, reply_count=1)
+    return comment
+
+
+def _bump(model, row_id: int, last_activity_at=None, **counters: int) -> None:
+    """Change kept counters in the database itself, so concurrent requests never lose an update."""
+    values = {name: getattr(model, name) + step for name, step in counters.items()}
+    if last_activity_at is not None:
+        values["last_activity_at"] = last_activity_at
+    db.session.execute(
+        update(model).where(model.id == row_id).values(**values).execution_options(synchronize_session=False)
+    )
+    loaded = db.session.identity_map.get(identity_key(model, row_id))
+    if loaded is not None:
+        db.session.expire(loaded, list(values))
+
+
+def edit_comment(comment: Comment, body: str) -> None:
+    """Change a comment's text and mark it edited."""
+    comment.body = body
+    comment.edited_at = utcnow()
+
+
+def delete_comment(comment: Comment) -> None:
+    """Delete a comment; one with replies stays as a placeholder so the replies keep their place."""
+    if comment.hidden_at is None:
+        _bump(Thread, comment.thread_id, comment_count=-1)
+    if comment.parent_id is not None:
+        _bump(Comment, comment.parent_id, reply_count=-1)
+    if comment.reply_count > 0:
+        comment.deleted_at = utcnow()
+        comment.body = ""
+    else:
+        db.session.execute(delete(Comment).where(Comment.id == comment.id))
+
+
+def post_official_answer(thread: Thread, by: User, body: str, submission_key: str) -> Comment:
+    """Post the addressed deputy's (or a moderator's) official answer; an open thread becomes answered."""
+    answer = add_comment(thread, by, body, submission_key, official=True)
+    db.session.refresh(thread)
+    if thread.state is ThreadState.OPEN:
+        thread.change_state(ThreadState.ANSWERED, by)
+    return answer
+
+
+def _add_once(row) -> bool:
+    """Insert a row that a unique key allows once; False when it was there already."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+        return True
+    except IntegrityError:
+        return False
+
+
+def support_thread(user: User, thread: Thread) -> None:
+    """Support a thread once; repeating it changes nothing."""
+    if _add_once(ThreadSupport(user_id=user.id, thread_id=thread.id)):
+        _bump(Thread, thread.id, support_count=1)
+
+
+def withdraw_thread_support(user: User, thread: Thread) -> None:
+    """Take a support back; repeating it changes nothing."""
+    removed = db.session.execute(
+        delete(ThreadSupport).where(ThreadSupport.user_id == user.id, ThreadSupport.thread_id == thread.id)
+    ).rowcount
+    if removed:
+        _bump(Thread, thread.id, support_count=-1)
+
+
+def support_comment(user: User, comment: Comment) -> None:
+    """Support a comment once; repeating it changes nothing."""
+    if _add_once(CommentSupport(user_id=user.id, comment_id=comment.id)):
+        _bump(Comment, comment.id, support_count=1)
+
+
+def withdraw_comment_support(user: User, comment: Comment) -> None:
+    """Take a comment support back; repeating it changes nothing."""
+    removed = db.session.execute(
+        delete(CommentSupport).where(CommentSupport.user_id == user.id, CommentSupport.comment_id == comment.id)
+    ).rowcount
+    if removed:
+        _bump(Comment, comment.id, support_count=-1)
+
+
+def follow_thread(user: User, thread: Thread) -> None:
+    """Follow a thread once."""
+    if _add_once(ThreadFollow(user_id=user.id, thread_id=thread.id)):
+        _bump(Thread, thread.id, follower_count=1)
+
+
+def unfollow_thread(user: User, thread: Thread) -> None:
+    """Stop following a thread."""
+    removed = db.session.execute(
+        delete(ThreadFollow).where(ThreadFollow.user_id == user.id, ThreadFollow.thread_id == thread.id)
+    ).rowcount
+    if removed:
+        _bump(Thread, thread.id, follower_count=-1)
+
+
+def viewer_marks(user, thread: Thread, comments: list[Comment]) -> dict:
+    """What the viewer has done here: supported the thread, which comments, following; two queries at most."""
+    if not getattr(user, "is_authenticated", False):
+        return {"supports_thread": False, "follows": False, "supported_comments": set()}
+    supports_thread, follows = db.session.execute(
+        db.select(
+            db.select(ThreadSupport.user_id).filter_by(user_id=user.id, thread_id=thread.id).exists(),
+            db.select(ThreadFollow.user_id).filter_by(user_id=user.id, thread_id=thread.id).exists(),
+        )
+    ).one()
+    supported = set()
+    if comments:
+        supported = set(
+            db.session.scalars(
+                db.select(CommentSupport.comment_id).where(
+                    CommentSupport.user_id == user.id,
+                    CommentSupport.comment_id.in_([comment.id for comment in comments]),
+                )
+            )
+        )
+    return {"supports_thread": supports_thread, "follows": follows, "supported_comments": supported}

@@ -1,0 +1,299 @@
+"""Thread pages: the list, starting a thread, a thread with its comments, and every action on them."""
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.core.htmx import redirect_to, render
+from community.core.permissions import (
+    can_answer_officially,
+    can_close_thread,
+    can_comment,
+    can_delete_comment,
+    can_edit_comment,
+    can_reopen_thread,
+    can_resolve_thread,
+    can_start_thread,
+    can_support,
+    can_take_part,
+)
+from community.core.security import posting_limit, user_or_address_key
+from community.extensions import db, limiter, login_manager
+from community.moderation.models import FlagReason
+from community.places.services import all_localities, tree_order
+from community.threads import bp
+from community.threads.forms import CommentEditForm, CommentForm, ReasonForm, ThreadForm
+from community.threads.models import Category, ThreadState
+from community.threads.services import (
+    ThreadFilters,
+    add_comment,
+    comment_for,
+    comments_page,
+    delete_comment,
+    deputies,
+    edit_comment,
+    follow_thread,
+    official_answers,
+    page_of,
+    post_official_answer,
+    start_thread,
+    support_comment,
+    support_thread,
+    thread_for,
+    thread_page,
+    unfollow_thread,
+    viewer_marks,
+    withdraw_comment_support,
+    withdraw_thread_support,
+)
+
+INVALID = 422
+
+
+def _thread_limit() -> str:
+    return posting_limit("THREAD")
+
+
+def _comment_limit() -> str:
+    return posting_limit("COMMENT")
+
+
+def _deny_unless(allowed: bool) -> None:
+    """Send visitors to sign in and answer 403 to signed-in users who may not act."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not allowed:
+        abort(403)
+
+
+@bp.get("/threads/")
+def index():
+    """List local issues with filters, sorting, search and pages; anyone may look."""
+    filters = ThreadFilters.from_args(request.args)
+    return render(
+        "threads/index.html",
+        block="results",
+        filters=filters,
+        pagination=thread_page(filters),
+        categories=list(Category),
+        states=list(ThreadState),
+        localities=tree_order(all_localities()),
+    )
+
+
+@bp.route("/threads/new", methods=["GET", "POST"])
+@limiter.limit(_thread_limit, key_func=user_or_address_key, methods=["POST"], scope="thread-user")
+@limiter.limit(lambda: current_app.config["THREAD_ADDRESS_LIMIT"], methods=["POST"], scope="thread-address")
+def new():
+    """Raise a local issue; signed-in residents who are not suspended."""
+    _deny_unless(can_start_thread(current_user))
+    form = ThreadForm()
+    form.load_choices(deputies())
+    if not form.is_submitted():
+        form.locality.data = current_user.locality_id
+    if form.validate_on_submit():
+        thread = start_thread(
+            current_user,
+            form.submission_key.data,
+            title=form.title.data,
+            body=form.body.data,
+            locality_id=form.locality.data,
+            category=Category(form.category.data),
+            addressed_to_id=int(form.addressed_to.data) if form.addressed_to.data else None,
+        )
+        db.session.commit()
+        flash(_("Your issue is published."), "success")
+        return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    status = INVALID if form.is_submitted() else 200
+    return render("threads/new.html", block="form", status=status, form=form)
+
+
+def _thread_context(thread, page: int, comment_form=None, answer_form=None, reason_form=None) -> dict:
+    """Everything the thread page and its fragments show."""
+    pagination, replies = comments_page(thread, page, current_user)
+    shown = list(pagination.items) + [reply for group in replies.values() for reply in group]
+    return {
+        "thread": thread,
+        "official": official_answers(thread),
+        "flag_reasons": list(FlagReason),
+        "pagination": pagination,
+        "replies": replies,
+        "marks": viewer_marks(current_user, thread, shown),
+        "comment_form": comment_form or CommentForm(formdata=None),
+        "answer_form": answer_form or CommentForm(formdata=None, prefix="answer"),
+        "reason_form": reason_form or ReasonForm(formdata=None),
+    }
+
+
+@bp.get("/threads/<int:thread_id>")
+@bp.get("/threads/<int:thread_id>-<slug>")
+def show(thread_id: int, slug: str | None = None):
+    """Show a thread with its comments, 50 a page; hidden threads are 404 except to moderators."""
+    thread = thread_for(thread_id, current_user)
+    page = request.args.get("page", "1")
+    context = _thread_context(thread, int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+    return render("threads/show.html", block="comments", **context)
+
+
+@bp.post("/threads/<int:thread_id>/comments")
+@limiter.limit(_comment_limit, key_func=user_or_address_key, scope="comment-user")
+@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_LIMIT"], scope="comment-address")
+def comment(thread_id: int):
+    """Add a comment or a reply; htmx gets the comments section back, others go to the new comment."""
+    thread = thread_for(thread_id, current_user)
+    _deny_unless(can_comment(current_user, thread))
+    form = CommentForm()
+    if form.validate_on_submit():
+        parent = comment_for(int(form.parent_id.data), current_user) if form.parent_id.data else None
+        if parent is not None and parent.thread_id != thread.id:
+            abort(404)
+        new_comment = add_comment(thread, current_user, form.body.data, form.submission_key.data, parent=parent)
+        db.session.commit()
+        page = page_of(new_comment)
+        target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page, _anchor=new_comment.anchor)
+        if request.headers.get("HX-Request") == "true":
+            return render("threads/show.html", block="comments", **_thread_context(thread, page))
+        flash(_("Your comment is published."), "success")
+        return redirect_to(target)
+    return render("threads/show.html", block="comments", status=INVALID,
+                  **_thread_context(thread, 1, comment_form=form))
+
+
+@bp.post("/threads/<int:thread_id>/answer")
+def answer(thread_id: int):
+    """Post the official answer: the deputy the thread is addressed to, or a moderator."""
+    thread = thread_for(thread_id, current_user)
+    _deny_unless(can_answer_officially(current_user, thread))
+    form = CommentForm(prefix="answer")
+    if form.validate_on_submit():
+        post_official_answer(thread, current_user, form.body.data, form.submission_key.data)
+        db.session.commit()
+        flash(_("The official answer is published."), "success")
+        return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    return render("threads/show.html", block="comments", status=INVALID,
+                  **_thread_context(thread, 1, answer_form=form))
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+def edit(comment_id: int):
+    """Edit one's own comment; it is marked edited."""
+    comment = comment_for(comment_id, current_user)
+    _deny_unless(can_edit_comment(current_user, comment))
+    form = CommentEditForm(obj=comment)
+    if form.validate_on_submit():
+        edit_comment(comment, form.body.data)
+        db.session.commit()
+        flash(_("Your comment is saved."), "success")
+        return redirect_to(_comment_url(comment))
+    status = INVALID if form.is_submitted() else 200
+    return render("threads/edit_comment.html", block="form", status=status, form=form, comment=comment)
+
+
+@bp.post("/comments/<int:comment_id>/delete")
+def delete(comment_id: int):
+    """Delete one's own comment; a placeholder stays where it has replies."""
+    comment = comment_for(comment_id, current_user)
+    _deny_unless(can_delete_comment(current_user, comment))
+    thread = comment.thread
+    delete_comment(comment)
+    db.session.commit()
+    flash(_("Your comment is deleted."), "success")
+    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug) + "#comments")
+
+
+def _comment_url(comment) -> str:
+    thread = comment.thread
+    return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page_of(comment),
+                   _anchor=comment.anchor)
+
+
+@bp.post("/threads/<int:thread_id>/support", endpoint="support_thread")
+@bp.post("/threads/<int:thread_id>/unsupport", endpoint="unsupport_thread")
+def toggle_thread_support(thread_id: int):
+    """Support a thread once, or take the support back; the button swaps in place with htmx."""
+    thread = thread_for(thread_id, current_user)
+    _deny_unless(can_support(current_user))
+    if request.endpoint.endswith(".unsupport_thread"):
+        withdraw_thread_support(current_user, thread)
+    else:
+        support_thread(current_user, thread)
+    db.session.commit()
+    if request.headers.get("HX-Request") == "true":
+        return render("threads/show.html", block="thread_support", thread=thread,
+                      marks=viewer_marks(current_user, thread, []))
+    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.post("/comments/<int:comment_id>/support", endpoint="support_comment")
+@bp.post("/comments/<int:comment_id>/unsupport", endpoint="unsupport_comment")
+def toggle_comment_support(comment_id: int):
+    """Support a comment once, or take the support back; the button swaps in place with htmx."""
+    comment = comment_for(comment_id, current_user)
+    _deny_unless(can_support(current_user))
+    if request.endpoint.endswith(".unsupport_comment"):
+        withdraw_comment_support(current_user, comment)
+    else:
+        support_comment(current_user, comment)
+    db.session.commit()
+    if request.headers.get("HX-Request") == "true":
+        return render("threads/_comment.html", block="comment_support", comment=comment, thread=comment.thread,
+                      marks=viewer_marks(current_user, comment.thread, [comment]))
+    return redirect_to(_comment_url(comment))
+
+
+@bp.post("/threads/<int:thread_id>/follow", endpoint="follow")
+@bp.post("/threads/<int:thread_id>/unfollow", endpoint="unfollow")
+def toggle_follow(thread_id: int):
+    """Follow a thread or stop following it; signed-in users."""
+    thread = thread_for(thread_id, current_user)
+    _deny_unless(can_take_part(current_user))
+    if request.endpoint.endswith(".unfollow"):
+        unfollow_thread(current_user, thread)
+    else:
+        follow_thread(current_user, thread)
+    db.session.commit()
+    if request.headers.get("HX-Request") == "true":
+        return render("threads/show.html", block="follow", thread=thread,
+                      marks=viewer_marks(current_user, thread, []))
+    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.post("/threads/<int:thread_id>/resolve")
+def resolve(thread_id: int):
+    """Mark a thread resolved: its author or a moderator."""
+    thread = thread_for(thread_id, current_user)
+    _deny_unless(can_resolve_thread(current_user, thread))
+    thread.change_state(ThreadState.RESOLVED, current_user)
+    db.session.commit()
+    flash(_("The issue is marked resolved."), "success")
+    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.post("/threads/<int:thread_id>/close", endpoint="close")
+@bp.post("/threads/<int:thread_id>/reopen", endpoint="reopen")
+def close_or_reopen(thread_id: int):
+    """Close a thread with a reason, or reopen it: moderators; the move is logged."""
+    from community.moderation.models import Action
+    from community.moderation.services import record_action
+
+    thread = thread_for(thread_id, current_user)
+    reopening = request.endpoint.endswith(".reopen")
+    _deny_unless(can_reopen_thread(current_user, thread) if reopening else can_close_thread(current_user, thread))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return render("threads/show.html", status=INVALID, **_thread_context(thread, 1, reason_form=form))
+    new_state = ThreadState.OPEN if reopening else ThreadState.CLOSED
+    thread.change_state(new_state, current_user, form.reason.data)
+    record_action(current_user, Action.REOPEN if reopening else Action.CLOSE, form.reason.data, thread=thread)
+    db.session.commit()
+    flash(_("The issue is reopened.") if reopening else _("The issue is closed."), "success")
+    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+
+
+@bp.get("/threads.atom")
+def feed():
+    """The newest threads as an Atom feed, filterable like the list; hidden ones are left out."""
+    filters = ThreadFilters.from_args(request.args)
+    filters.sort, filters.page = "newest", 1
+    response = render("threads/feed.xml", filters=filters, pagination=thread_page(filters))
+    response.mimetype = "application/atom+xml"
+    return response
