@@ -29,3 +29,30 @@ def create_user(role: str = "resident", email: str | None = None, name: str | No
     )
     db.session.commit()
     return user
+
+
+def create_thread(author: User, locality: Locality, title: str = "Ауылда көше шамдары жанбайды", **fields):
+    """A committed thread by an author in a locality."""
+    from community.threads.models import Category
+    from community.threads.services import start_thread
+
+    thread, _ = start_thread(
+        author,
+        fields.pop("submission_key", f"key-{next(_numbers)}"),
+        title=title,
+        body=fields.pop("body", "Абай көшесінде үш айдан бері шам жоқ, балалар қараңғыда жүреді."),
+        locality_id=locality.id,
+        category=fields.pop("category", Category.ROADS),
+        **fields,
+    )
+    db.session.commit()
+    return thread
+
+
+def create_comment(thread, author: User, body: str = "Мен де қолдаймын, бізде де солай.", **fields):
+    """A committed comment (or reply, with parent=) on a thread."""
+    from community.threads.services import add_comment
+
+    comment, _ = add_comment(thread, author, body, fields.pop("submission_key", f"c-{next(_numbers)}"), **fields)
+    db.session.commit()
+    return comment

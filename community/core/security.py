@@ -1,5 +1,5 @@
 """Security headers on every response, and the keys rate limits count by."""
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -55,3 +55,8 @@ def posting_limit(kind: str) -> str:
     if current_user.is_authenticated and current_user.is_new:
         return config[f"{kind}_LIMIT_NEW"]
     return config[f"{kind}_LIMIT"]
+
+
+def made_new_post(response) -> bool:
+    """Posting limits count what was created, not repeated submissions of the same form."""
+    return bool(g.get("new_post"))

@@ -130,11 +130,11 @@ def _id(user) -> int | None:
     return user.id if getattr(user, "is_authenticated", False) else None
 
 
-def start_thread(author: User, submission_key: str, **fields) -> Thread:
-    """Create a thread once per submission key: a repeated submit returns the first thread. Flushes."""
+def start_thread(author: User, submission_key: str, **fields) -> tuple[Thread, bool]:
+    """Create a thread once per submission key; returns it and whether it is new (a repeat gets the first)."""
     existing = _submitted(Thread, author, submission_key)
     if existing:
-        return existing
+        return existing, False
     thread = Thread(author_id=author.id, submission_key=submission_key, **fields)
     thread.slug = slugify(thread.title)
     thread.search_text = search_text(thread.title, thread.body)
@@ -145,9 +145,9 @@ def start_thread(author: User, submission_key: str, **fields) -> Thread:
         existing = _submitted(Thread, author, submission_key)
         if existing is None:
             raise
-        return existing
+        return existing, False
     follow_thread(author, thread)
-    return thread
+    return thread, True
 
 
 def _submitted(model, author: User, submission_key: str):
@@ -212,11 +212,11 @@ def page_of(comment: Comment) -> int:
 
 
 def add_comment(thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None,
-                official: bool = False) -> Comment:
-    """Add a comment or a reply once per submission key, keeping the counts; flushes."""
+                official: bool = False) -> tuple[Comment, bool]:
+    """Add a comment or reply once per submission key, keeping the counts; returns it and whether it is new."""
     existing = _submitted(Comment, author, submission_key)
     if existing:
-        return existing
+        return existing, False
     if parent is not None and parent.parent_id is not None:
         parent = db.session.get(Comment, parent.parent_id)  # replies stay one level deep
     comment = Comment(
@@ -234,11 +234,11 @@ def add_comment(thread: Thread, author: User, body: str, submission_key: str, pa
         existing = _submitted(Comment, author, submission_key)
         if existing is None:
             raise
-        return existing
+        return existing, False
     _bump(Thread, thread.id, comment_count=1, last_activity_at=utcnow())
     if parent is not None:
         _bump(Comment, parent.id, reply_count=1)
-    return comment
+    return comment, True
 
 
 def _bump(model, row_id: int, last_activity_at=None, **counters: int) -> None:
@@ -275,7 +275,7 @@ def delete_comment(comment: Comment) -> None:
 
 def post_official_answer(thread: Thread, by: User, body: str, submission_key: str) -> Comment:
     """Post the addressed deputy's (or a moderator's) official answer; an open thread becomes answered."""
-    answer = add_comment(thread, by, body, submission_key, official=True)
+    answer, _ = add_comment(thread, by, body, submission_key, official=True)
     db.session.refresh(thread)
     if thread.state is ThreadState.OPEN:
         thread.change_state(ThreadState.ANSWERED, by)

@@ -1,5 +1,5 @@
 """Thread pages: the list, starting a thread, a thread with its comments, and every action on them."""
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,7 +16,7 @@ from community.core.permissions import (
     can_support,
     can_take_part,
 )
-from community.core.security import posting_limit, user_or_address_key
+from community.core.security import made_new_post, posting_limit, user_or_address_key
 from community.extensions import db, limiter, login_manager
 from community.moderation.models import FlagReason
 from community.places.services import all_localities, tree_order
@@ -81,8 +81,10 @@ def index():
 
 
 @bp.route("/threads/new", methods=["GET", "POST"])
-@limiter.limit(_thread_limit, key_func=user_or_address_key, methods=["POST"], scope="thread-user")
-@limiter.limit(lambda: current_app.config["THREAD_ADDRESS_LIMIT"], methods=["POST"], scope="thread-address")
+@limiter.limit(_thread_limit, key_func=user_or_address_key, methods=["POST"], scope="thread-user",
+               deduct_when=made_new_post)
+@limiter.limit(lambda: current_app.config["THREAD_ADDRESS_LIMIT"], methods=["POST"], scope="thread-address",
+               deduct_when=made_new_post)
 def new():
     """Raise a local issue; signed-in residents who are not suspended."""
     _deny_unless(can_start_thread(current_user))
@@ -91,7 +93,7 @@ def new():
     if not form.is_submitted():
         form.locality.data = current_user.locality_id
     if form.validate_on_submit():
-        thread = start_thread(
+        thread, g.new_post = start_thread(
             current_user,
             form.submission_key.data,
             title=form.title.data,
@@ -135,8 +137,9 @@ def show(thread_id: int, slug: str | None = None):
 
 
 @bp.post("/threads/<int:thread_id>/comments")
-@limiter.limit(_comment_limit, key_func=user_or_address_key, scope="comment-user")
-@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_LIMIT"], scope="comment-address")
+@limiter.limit(_comment_limit, key_func=user_or_address_key, scope="comment-user", deduct_when=made_new_post)
+@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_LIMIT"], scope="comment-address",
+               deduct_when=made_new_post)
 def comment(thread_id: int):
     """Add a comment or a reply; htmx gets the comments section back, others go to the new comment."""
     thread = thread_for(thread_id, current_user)
@@ -146,7 +149,9 @@ def comment(thread_id: int):
         parent = comment_for(int(form.parent_id.data), current_user) if form.parent_id.data else None
         if parent is not None and parent.thread_id != thread.id:
             abort(404)
-        new_comment = add_comment(thread, current_user, form.body.data, form.submission_key.data, parent=parent)
+        new_comment, g.new_post = add_comment(
+            thread, current_user, form.body.data, form.submission_key.data, parent=parent
+        )
         db.session.commit()
         page = page_of(new_comment)
         target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page, _anchor=new_comment.anchor)

@@ -1,0 +1,88 @@
+"""Supports: once per user, toggled in place, counts kept right under concurrency."""
+import threading
+
+from community.extensions import db
+from community.threads.models import Comment, CommentSupport, Thread, ThreadSupport
+from community.threads.services import support_thread
+from tests.factories import create_comment, create_user
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_support_toggles_in_place(client, thread, other_resident, login_as):
+    login_as(other_resident)
+    response = client.submit(f"/threads/{thread.id}/support?lang=en", headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html
+    assert 'aria-pressed="true"' in html and "1 support" in html and f"/threads/{thread.id}/unsupport" in html
+    html = client.submit(f"/threads/{thread.id}/unsupport?lang=en", headers=HTMX).get_data(as_text=True)
+    assert 'aria-pressed="false"' in html and "0 supports" in html
+
+
+def test_support_without_javascript_redirects_back(client, thread, other_resident, login_as):
+    login_as(other_resident)
+    response = client.submit(f"/threads/{thread.id}/support")
+    assert response.status_code == 303 and response.headers["Location"].startswith(f"/threads/{thread.id}")
+    assert db.session.get(Thread, thread.id).support_count == 1
+
+
+def test_comment_supports(client, thread, resident, other_resident, login_as):
+    comment = create_comment(thread, resident)
+    login_as(other_resident)
+    html = client.submit(f"/comments/{comment.id}/support", headers=HTMX).get_data(as_text=True)
+    assert 'aria-pressed="true"' in html
+    client.submit(f"/comments/{comment.id}/support")
+    assert db.session.get(Comment, comment.id).support_count == 1
+    assert db.session.scalar(db.select(db.func.count()).select_from(CommentSupport)) == 1
+
+
+def test_visitors_cannot_support(client, thread):
+    response = client.submit(f"/threads/{thread.id}/support")
+    assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+    assert db.session.get(Thread, thread.id).support_count == 0
+
+
+def test_twenty_parallel_supports_by_one_user_leave_one(app, thread, other_resident, login_as):
+    clients = [login_as(other_resident, with_client=app.test_client()) for _ in range(20)]
+    tokens = [c.csrf_token() for c in clients]
+    thread_id = thread.id
+    db.session.commit()
+    statuses = []
+
+    def support(c, token):
+        statuses.append(c.post(f"/threads/{thread_id}/support", data={"csrf_token": token}).status_code)
+
+    workers = [threading.Thread(target=support, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert statuses == [303] * 20
+    assert db.session.scalar(db.select(db.func.count()).select_from(ThreadSupport)) == 1
+    assert db.session.get(Thread, thread_id).support_count == 1
+
+
+def test_a_hundred_users_supporting_at_once_leave_a_count_of_a_hundred(app, thread):
+    supporters = [create_user("resident").id for _ in range(100)]
+    thread_id = thread.id
+    db.session.commit()
+    errors = []
+
+    def support(user_id):
+        with app.app_context():
+            try:
+                from community.accounts.models import User
+
+                support_thread(db.session.get(User, user_id), db.session.get(Thread, thread_id))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    workers = [threading.Thread(target=support, args=(user_id,)) for user_id in supporters]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert db.session.get(Thread, thread_id).support_count == 100
+    assert db.session.scalar(db.select(db.func.count()).select_from(ThreadSupport)) == 100
