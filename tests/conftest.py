@@ -12,7 +12,8 @@ from sqlalchemy import text
 from community import create_app
 from community.config import TestConfig
 from community.extensions import db, limiter
-from tests.factories import PASSWORD, create_locality, create_user
+from community.places.models import Locality
+from tests.factories import PASSWORD, create_locality, create_thread, create_user
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 
@@ -146,3 +147,17 @@ def login_as(client):
         return target
 
     return login
+
+@pytest.fixture
+def village(region):
+    return db.session.scalar(db.select(Locality).filter_by(slug="shamalgan"))
+
+
+@pytest.fixture
+def other_resident():
+    return create_user("resident", name="Бауыржан")
+
+
+@pytest.fixture
+def thread(resident, village, deputy):
+    return create_thread(resident, village, addressed_to_id=deputy.id)

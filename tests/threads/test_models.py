@@ -2,8 +2,8 @@
 import pytest
 
 from community.core.text import slugify
-from community.threads.models import IllegalMove, ThreadState, ThreadStateChange
 from community.extensions import db
+from community.threads.models import IllegalMove, ThreadState, ThreadStateChange
 
 
 def test_slugs_are_readable_latin():

@@ -63,7 +63,8 @@ def test_a_double_submitted_comment_is_saved_once(client, thread, other_resident
 
 def test_an_empty_comment_gets_a_message_in_the_users_language(client, thread, other_resident, login_as):
     login_as(other_resident)
-    response = client.submit(f"/threads/{thread.id}/comments?lang=ru", {"body": "", "submission_key": "e"}, headers=HTMX)
+    url = f"/threads/{thread.id}/comments?lang=ru"
+    response = client.submit(url, {"body": "", "submission_key": "e"}, headers=HTMX)
     assert response.status_code == 422
     assert "Это поле обязательно" in response.get_data(as_text=True)
 
