@@ -93,6 +93,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = True
     PASSWORD_RESET_VALID = timedelta(hours=1)
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - werkzeug's scrypt, n=2**15
 
     HTMX_VERSION = "2.0.11"
     HTMX_URL = f"https://cdn.jsdelivr.net/npm/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
@@ -121,6 +122,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105 - tests only
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - cheap hashes keep the suite quick
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     MAIL_SERVER = ""

@@ -42,3 +42,42 @@ def test_page_queries_stay_flat_as_data_grows(client, region, resident, login_as
     with counted_queries() as large:
         assert client.get(target).status_code == 200
     assert len(large) == len(small), large
+
+
+def test_the_thread_page_runs_the_same_queries_with_10_or_200_comments(client, thread, resident, other_resident,
+                                                                       login_as):
+    from tests.factories import create_comment
+
+    login_as(other_resident)
+    for number in range(10):
+        create_comment(thread, resident, f"Пікір {number}")
+    with counted_queries() as small:
+        assert client.get(f"/threads/{thread.id}").status_code == 200
+    for number in range(190):
+        parent = create_comment(thread, resident, f"Тағы пікір {number}")
+        if number % 10 == 0:
+            create_comment(thread, other_resident, "Жауап", parent=parent)
+    with counted_queries() as large:
+        assert client.get(f"/threads/{thread.id}").status_code == 200
+    assert len(large) == len(small) <= 12, large
+
+
+def test_the_thread_list_runs_the_same_queries_with_10_or_500_threads(client, resident, village):
+    from community.threads.models import Category, Thread
+
+    def add(count, start):
+        db.session.add_all(
+            Thread(title=f"Мәселе {n}", slug=f"m-{n}", body="Сипаттама", search_text=f"мәселе {n}",
+                   author_id=resident.id, locality_id=village.id, category=Category.ROADS,
+                   submission_key=f"bulk-{n}")
+            for n in range(start, start + count)
+        )
+        db.session.commit()
+
+    add(10, 0)
+    with counted_queries() as small:
+        assert client.get("/threads/?place=almaty-region").status_code == 200
+    add(490, 10)
+    with counted_queries() as large:
+        assert client.get("/threads/?place=almaty-region").status_code == 200
+    assert len(large) == len(small) <= 10, large

@@ -3,6 +3,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,7 +14,6 @@ from community.core.permissions import Role
 from community.extensions import db
 from community.places.models import Locality
 
-PASSWORD_METHOD = "scrypt"  # noqa: S105 - a hash method name
 
 
 def hash_token(token: str) -> str:
@@ -57,7 +57,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a salted scrypt hash of the password."""
-        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
         self.password_changed_at = utcnow()
 
     def check_password(self, password: str) -> bool:

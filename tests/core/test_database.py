@@ -78,3 +78,7 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_production_hashes_passwords_with_full_strength_scrypt():
+    assert Config.PASSWORD_HASH_METHOD == "scrypt"

@@ -1,0 +1,70 @@
+"""Every mutating thread and moderation route × every kind of user: refused means unchanged."""
+import pytest
+
+from community.extensions import db
+from community.moderation.models import Flag, ModerationAction
+from community.threads.models import Comment, CommentSupport, Thread, ThreadFollow, ThreadStateChange, ThreadSupport
+from tests.factories import create_comment, create_user
+
+WHO = ["visitor", "author", "other resident", "addressed deputy", "other deputy", "moderator"]
+
+# route, form data, who may do it (everyone else is refused and nothing changes)
+ROUTES = [
+    ("/threads/{t}/comments", {"body": "Пікір мәтіні", "submission_key": "x"},
+     {"author", "other resident", "addressed deputy", "other deputy", "moderator"}),
+    ("/threads/{t}/answer", {"answer-body": "Ресми жауап", "answer-submission_key": "y"},
+     {"addressed deputy", "moderator"}),
+    ("/threads/{t}/support", {}, {"author", "other resident", "addressed deputy", "other deputy", "moderator"}),
+    ("/threads/{t}/follow", {}, {"other resident", "addressed deputy", "other deputy", "moderator", "author"}),
+    ("/threads/{t}/resolve", {}, {"author", "moderator"}),
+    ("/threads/{t}/close", {"reason": "Қайталанған"}, {"moderator"}),
+    ("/comments/{c}/edit", {"body": "Өзгертілген мәтін"}, {"other resident"}),
+    ("/comments/{c}/delete", {}, {"other resident"}),
+    ("/comments/{c}/support", {}, {"author", "addressed deputy", "other deputy", "moderator", "other resident"}),
+    ("/threads/{t}/flag", {"reason": "spam"}, {"other resident", "addressed deputy", "other deputy", "moderator"}),
+    ("/comments/{c}/flag", {"reason": "insult"}, {"author", "addressed deputy", "other deputy", "moderator"}),
+    ("/moderation/threads/{t}/hide", {"reason": "Жарнама"}, {"moderator"}),
+    ("/moderation/threads/{t}/pin", {"reason": "Маңызды"}, {"moderator"}),
+    ("/moderation/comments/{c}/hide", {"reason": "Қорлау"}, {"moderator"}),
+    ("/moderation/users/{u}/suspend", {"days": "2", "reason": "Спам"}, {"moderator"}),
+]
+TABLES = [Thread, Comment, ThreadSupport, CommentSupport, ThreadFollow, ThreadStateChange, Flag, ModerationAction]
+
+
+def snapshot() -> list:
+    db.session.expire_all()
+    rows = []
+    for model in TABLES:
+        for row in db.session.scalars(db.select(model)):
+            rows.append({column.name: getattr(row, column.key) for column in model.__table__.columns})
+    return rows
+
+
+@pytest.mark.parametrize("route, data, allowed", ROUTES, ids=[route for route, _, _ in ROUTES])
+@pytest.mark.parametrize("who", WHO)
+def test_refused_users_change_nothing(app, login_as, thread, resident, other_resident, deputy, moderator,
+                                      route, data, allowed, who):
+    comment = create_comment(thread, other_resident, "Бір пікір")
+    people = {
+        "author": resident,
+        "other resident": other_resident,
+        "addressed deputy": deputy,
+        "other deputy": create_user("deputy"),
+        "moderator": moderator,
+    }
+    client = app.test_client()
+    if who != "visitor":
+        login_as(people[who], with_client=client)
+    url = route.format(t=thread.id, c=comment.id, u=other_resident.id)
+    before = snapshot()
+    response = client.submit(url, data)
+    if who in allowed:
+        assert response.status_code in (200, 303), response.status_code
+        already_following = who == "author" and route.endswith("/follow")
+        assert (snapshot() == before) if already_following else (snapshot() != before)
+    else:
+        expected = (302, 303) if who == "visitor" else (403, 404)
+        assert response.status_code in expected
+        if who == "visitor":
+            assert "/auth/login" in response.headers["Location"]
+        assert snapshot() == before
