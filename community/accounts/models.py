@@ -15,7 +15,6 @@ from community.extensions import db
 from community.places.models import Locality
 
 
-
 def hash_token(token: str) -> str:
     """The SHA-256 of a random token: what the database keeps instead of the token."""
     return hashlib.sha256(token.encode()).hexdigest()
