@@ -88,7 +88,11 @@ def _pybabel(*args: str) -> None:
 @translate_cli.command("update")
 def translate_update() -> None:
     """Extract the strings from code and templates and merge them into every catalog."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-o", str(TRANSLATIONS / "messages.pot"), ".")
+    # Templates in templates/_macros count too: babel skips "_" folders unless told otherwise.
+    _pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* __pycache__",
+        "-o", str(TRANSLATIONS / "messages.pot"), ".",
+    )
     _pybabel("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
 
 
