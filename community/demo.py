@@ -89,6 +89,54 @@ def _load_locality(node, parent: Locality | None, by_slug: dict[str, Locality]) 
     return added
 
 
+def _load_threads(by_slug: dict[str, Locality]) -> int:
+    """Add the demo local issues with their comments, supports, answers, states and one flagged comment."""
+    from community.demo_threads import FLAGGED_BY, FLAGGED_COMMENT, THREADS
+    from community.moderation.models import Action, FlagReason
+    from community.moderation.services import flag, record_action
+    from community.threads.models import ThreadState
+    from community.threads.services import add_comment, start_thread, support_thread
+
+    people = {user.email: user for user in db.session.scalars(db.select(User))}
+    moderator = people["aigul.moderator@halyk-uni.kz"]
+    added = 0
+    for item in THREADS:
+        addressed = people[item["addressed_to"]] if item.get("addressed_to") else None
+        thread, created = start_thread(
+            people[item["author"]],
+            f"demo-{item['key']}",
+            title=item["title"],
+            body=item["body"],
+            locality_id=by_slug[item["place"]].id,
+            category=item["category"],
+            addressed_to_id=addressed.id if addressed else None,
+        )
+        if not created:
+            continue
+        added += 1
+        for supporter in item.get("supporters", []):
+            support_thread(people[supporter], thread)
+        for number, comment in enumerate(item.get("comments", [])):
+            top, _ = add_comment(thread, people[comment["author"]], comment["body"], f"demo-{item['key']}-{number}",
+                                 official=comment.get("official", False))
+            if comment.get("official") and thread.state is ThreadState.OPEN:
+                thread.change_state(ThreadState.ANSWERED, people[comment["author"]])
+            for reply_number, reply in enumerate(comment.get("replies", [])):
+                add_comment(thread, people[reply["author"]], reply["body"],
+                            f"demo-{item['key']}-{number}-{reply_number}", parent=top)
+            if (item["key"], number) == FLAGGED_COMMENT:
+                for reporter in FLAGGED_BY:
+                    flag(people[reporter], thread, top, FlagReason.INSULT, "Дөрекі сөз, өтінем, қараңыздар.")
+        target = item["state"]
+        if target is ThreadState.RESOLVED and thread.state is not ThreadState.RESOLVED:
+            thread.change_state(ThreadState.RESOLVED, people[item["author"]])
+        elif target is ThreadState.CLOSED:
+            reason = "Бұл тақырып басқа талқылауды қайталайды."
+            thread.change_state(ThreadState.CLOSED, moderator, reason)
+            record_action(moderator, Action.CLOSE, reason, thread=thread)
+    return added
+
+
 def load_demo() -> list[str]:
     """Add whatever demo content is missing and return lines describing the demo accounts."""
     by_slug = {locality.slug: locality for locality in db.session.scalars(db.select(Locality))}
@@ -99,7 +147,12 @@ def load_demo() -> list[str]:
             user: User = create_user(email, name, password, role=role, locality_id=by_slug[home].id, locale=locale)
             user.bio = bio
             added_users += 1
+    db.session.flush()
+    added_threads = _load_threads(by_slug)
     db.session.commit()
-    lines = [f"Demo data: {added_places} localities and {added_users} accounts added.", "Demo accounts:"]
+    lines = [
+        f"Demo data: {added_places} localities, {added_users} accounts and {added_threads} threads added.",
+        "Demo accounts:",
+    ]
     lines += [f"  {role.value:<10} {email:<34} {password}" for email, _, role, _, _, password, _ in USERS]
     return lines

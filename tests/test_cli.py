@@ -48,4 +48,4 @@ def test_demo_loads_once(app):
         db.session.scalar(db.select(db.func.count(Locality.id))),
         db.session.scalar(db.select(db.func.count(User.id))),
     ) == counts
-    assert "admin@halyk-uni.kz" in first and "0 localities and 0 accounts added" in second
+    assert "admin@halyk-uni.kz" in first and "0 localities, 0 accounts and 0 threads added" in second

@@ -38,6 +38,13 @@ def home_figures(locality: Locality | None) -> dict:
     return {"places": children_of(locality), "residents": residents or 0, "districts": districts or 0}
 
 
+def recent_threads(locality: Locality | None, count: int = 5) -> list:
+    """The latest active visible threads in and under a locality, for the home page."""
+    from community.threads.services import ThreadFilters, filtered_threads
+
+    return list(db.session.scalars(filtered_threads(ThreadFilters(locality=locality)).limit(count)).unique())
+
+
 def database_ok() -> bool:
     """True when the database answers a trivial query."""
     try:
