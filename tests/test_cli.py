@@ -49,3 +49,17 @@ def test_demo_loads_once(app):
         db.session.scalar(db.select(db.func.count(User.id))),
     ) == counts
     assert "admin@halyk-uni.kz" in first and "0 localities, 0 accounts and 0 threads added" in second
+
+
+def test_demo_threads_show_every_part_of_the_feature(app):
+    from community.moderation.models import Flag
+    from community.threads.models import Comment, Thread, ThreadState
+
+    run(app, "demo")
+    threads = list(db.session.scalars(db.select(Thread)))
+    assert len(threads) == 30
+    assert {thread.state for thread in threads} == set(ThreadState)
+    assert db.session.scalar(db.select(db.func.count(Comment.id)).where(Comment.official.is_(True))) >= 4
+    assert db.session.scalar(db.select(db.func.count(Comment.id)).where(Comment.parent_id.is_not(None))) >= 3
+    assert db.session.scalar(db.select(db.func.count(Flag.id))) == 2
+    assert sum(thread.support_count for thread in threads) > 30
