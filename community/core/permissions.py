@@ -73,6 +73,11 @@ def can_see_hidden(user) -> bool:
     return can_moderate(user)
 
 
+def can_edit_thread(user, thread) -> bool:
+    """Authors edit their own thread while it is open or answered and not hidden."""
+    return can_take_part(user) and thread.author_id == user.id and thread.takes_comments and not thread.is_hidden
+
+
 def can_comment(user, thread) -> bool:
     """Comment while the thread is open or answered and not locked."""
     return can_take_part(user) and thread.takes_comments

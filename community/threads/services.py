@@ -150,6 +150,14 @@ def start_thread(author: User, submission_key: str, **fields) -> tuple[Thread, b
     return thread, True
 
 
+def edit_thread(thread: Thread, title: str, body: str, category: Category, locality_id: int) -> None:
+    """Change a thread's text, category or place and mark it edited."""
+    thread.title, thread.body, thread.category, thread.locality_id = title, body, category, locality_id
+    thread.slug = slugify(title)
+    thread.search_text = search_text(title, body)
+    thread.edited_at = utcnow()
+
+
 def _submitted(model, author: User, submission_key: str):
     return db.session.scalar(db.select(model).filter_by(author_id=author.id, submission_key=submission_key))
 

@@ -10,6 +10,7 @@ from community.core.permissions import (
     can_comment,
     can_delete_comment,
     can_edit_comment,
+    can_edit_thread,
     can_reopen_thread,
     can_resolve_thread,
     can_start_thread,
@@ -31,6 +32,7 @@ from community.threads.services import (
     delete_comment,
     deputies,
     edit_comment,
+    edit_thread,
     follow_thread,
     official_answers,
     page_of,
@@ -107,6 +109,24 @@ def new():
         return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
     status = INVALID if form.is_submitted() else 200
     return render("threads/new.html", block="form", status=status, form=form)
+
+
+@bp.route("/threads/<int:thread_id>/edit", methods=["GET", "POST"])
+def edit_issue(thread_id: int):
+    """Edit one's own thread while it is open or answered; it is marked edited."""
+    thread = thread_for(thread_id, current_user)
+    _deny_unless(can_edit_thread(current_user, thread))
+    form = ThreadForm(data={"title": thread.title, "body": thread.body, "locality": thread.locality_id,
+                            "category": thread.category.value})
+    del form.addressed_to
+    form.locality.load_choices()
+    if form.validate_on_submit():
+        edit_thread(thread, form.title.data, form.body.data, Category(form.category.data), form.locality.data)
+        db.session.commit()
+        flash(_("Your issue is saved."), "success")
+        return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    status = INVALID if form.is_submitted() else 200
+    return render("threads/edit.html", block="form", status=status, form=form, thread=thread)
 
 
 def _thread_context(thread, page: int, comment_form=None, answer_form=None, reason_form=None) -> dict:

@@ -18,6 +18,8 @@ ROUTES = [
     ("/threads/{t}/follow", {}, {"other resident", "addressed deputy", "other deputy", "moderator", "author"}),
     ("/threads/{t}/resolve", {}, {"author", "moderator"}),
     ("/threads/{t}/close", {"reason": "Қайталанған"}, {"moderator"}),
+    ("/threads/{t}/edit", {"title": "Жаңа тақырып атауы", "body": "Жаңа сипаттама мәтіні, жиырма таңбадан көп.",
+                           "locality": "{l}", "category": "water"}, {"author"}),
     ("/comments/{c}/edit", {"body": "Өзгертілген мәтін"}, {"other resident"}),
     ("/comments/{c}/delete", {}, {"other resident"}),
     ("/comments/{c}/support", {}, {"author", "addressed deputy", "other deputy", "moderator", "other resident"}),
@@ -56,6 +58,7 @@ def test_refused_users_change_nothing(app, login_as, thread, resident, other_res
     if who != "visitor":
         login_as(people[who], with_client=client)
     url = route.format(t=thread.id, c=comment.id, u=other_resident.id)
+    data = {key: value.format(l=thread.locality_id) for key, value in data.items()}
     before = snapshot()
     response = client.submit(url, data)
     if who in allowed:

@@ -115,3 +115,20 @@ def test_user_text_is_escaped_in_title_body_and_comment(client, resident, villag
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     for block in re.findall(r'<div class="prose">(.*?)</div>', html, re.S):
         assert_safe(block)
+
+
+def test_authors_edit_their_issue_which_is_marked_edited(app, client, thread, resident, other_resident, login_as):
+    other = login_as(other_resident, with_client=app.test_client())
+    assert other.get(f"/threads/{thread.id}/edit").status_code == 403
+    login_as(resident)
+    page = client.get(f"/threads/{thread.id}/edit", headers=HTMX)
+    assert page.status_code == 200 and "<html" not in page.get_data(as_text=True)
+    assert 'selected' in page.get_data(as_text=True)
+    response = client.submit(f"/threads/{thread.id}/edit", {
+        "title": "Абай көшесінде шам әлі жоқ", "body": "Жаңартылған сипаттама: он екі үйдің алдында шам жоқ.",
+        "locality": str(thread.locality_id), "category": "roads", "submission_key": "e1"})
+    assert response.status_code == 303
+    edited = db.session.get(Thread, thread.id)
+    assert edited.title == "Абай көшесінде шам әлі жоқ" and edited.edited_at is not None
+    assert edited.slug == "abai-koshesinde-sham-ali-zhoq"
+    assert "edited" in client.get(f"/threads/{thread.id}?lang=en").get_data(as_text=True)
