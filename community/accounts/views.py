@@ -28,7 +28,7 @@ from community.accounts.services import (
 from community.core.htmx import redirect_to, render
 from community.core.i18n import current_lang, keep_language
 from community.core.permissions import can_edit_profile, can_see_email
-from community.core.security import login_account_key
+from community.core.security import is_local_url, login_account_key
 from community.extensions import db, limiter
 
 INVALID = 422
@@ -42,9 +42,7 @@ def _failed_login(response) -> bool:
 def _safe_next(default: str) -> str:
     """The ?next= address when it stays on this site, else the default."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    return target if is_local_url(target) else default
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])

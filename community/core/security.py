@@ -1,4 +1,6 @@
 """Security headers on every response, and the keys rate limits count by."""
+from urllib.parse import urlsplit
+
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -60,3 +62,13 @@ def posting_limit(kind: str) -> str:
 def made_new_post(response) -> bool:
     """Posting limits count what was created, not repeated submissions of the same form."""
     return bool(g.get("new_post"))
+
+
+def is_local_url(target: str | None) -> bool:
+    """True for a path on this site: no scheme, no host, no backslash or control characters."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if any(ord(char) < 0x21 or char == "\\" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -95,3 +95,13 @@ def test_next_only_leads_within_the_site(client, resident):
     client.submit("/auth/logout")
     outside = client.submit("/auth/login?next=//evil.example/", {"email": resident.email, "password": PASSWORD})
     assert "evil.example" not in outside.headers["Location"]
+
+
+def test_next_refuses_every_way_out_of_the_site():
+    from community.core.security import is_local_url
+
+    for bad in ("//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "", "evil",
+                "/\n/evil.example", "/ /evil"):
+        assert not is_local_url(bad), bad
+    for good in ("/", "/places/", "/threads/3-abai?page=2#comment-9"):
+        assert is_local_url(good), good
