@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from community.core.htmx import render
+from community.core.htmx import is_htmx, render
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check the form and try again.")),
@@ -21,7 +21,7 @@ CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please r
 def render_error(status: int, message=None):
     """Render the error page for a status, in the user's language."""
     title, default_message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
-    return render(
+    response = render(
         "errors/error.html",
         block="content",
         status=status,
@@ -29,6 +29,11 @@ def render_error(status: int, message=None):
         title=title,
         message=message or default_message,
     )
+    if is_htmx():
+        # Whatever the request meant to update, the message goes to the page's announced message area.
+        response.headers["HX-Retarget"] = "#flashes"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def handle_http_error(error: HTTPException):

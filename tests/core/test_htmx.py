@@ -48,3 +48,9 @@ def test_errors_come_as_fragments_to_htmx(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 404
     assert "<html" not in html and 'role="alert"' in html
+
+
+def test_htmx_errors_are_shown_in_the_message_area(client):
+    response = client.get("/users/999999", headers=HTMX)
+    assert response.headers["HX-Retarget"] == "#flashes"
+    assert response.headers["HX-Reswap"] == "innerHTML"

@@ -132,3 +132,14 @@ def test_authors_edit_their_issue_which_is_marked_edited(app, client, thread, re
     assert edited.title == "Абай көшесінде шам әлі жоқ" and edited.edited_at is not None
     assert edited.slug == "abai-koshesinde-sham-ali-zhoq"
     assert "edited" in client.get(f"/threads/{thread.id}?lang=en").get_data(as_text=True)
+
+
+def test_a_new_account_commenting_too_often_gets_a_429_in_the_message_area(client, thread, other_resident, login_as):
+    login_as(other_resident)
+    url = f"/threads/{thread.id}/comments?lang=ru"
+    for number in range(10):
+        assert client.submit(url, {"body": f"Пікір {number}", "submission_key": f"n{number}"}).status_code == 303
+    response = client.submit(url, {"body": "Тағы бір", "submission_key": "n10"}, headers=HTMX)
+    assert response.status_code == 429
+    assert response.headers["HX-Retarget"] == "#flashes"
+    assert "Слишком много запросов" in response.get_data(as_text=True)
