@@ -13,7 +13,8 @@ def counted_queries():
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE is transaction control, not a query
+            statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
@@ -49,17 +50,20 @@ def test_the_thread_page_runs_the_same_queries_with_10_or_200_comments(client, t
     from tests.factories import create_comment
 
     login_as(other_resident)
+    url = f"/threads/{thread.id}"
     for number in range(10):
         create_comment(thread, resident, f"Пікір {number}")
+    db.session.commit()
     with counted_queries() as small:
-        assert client.get(f"/threads/{thread.id}").status_code == 200
+        assert client.get(url).status_code == 200
     for number in range(190):
         parent = create_comment(thread, resident, f"Тағы пікір {number}")
         if number % 10 == 0:
             create_comment(thread, other_resident, "Жауап", parent=parent)
+    db.session.commit()
     with counted_queries() as large:
-        assert client.get(f"/threads/{thread.id}").status_code == 200
-    assert len(large) == len(small) <= 12, large
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small) <= 10, large
 
 
 def test_the_thread_list_runs_the_same_queries_with_10_or_500_threads(client, resident, village):
