@@ -300,49 +300,46 @@ def _add_once(row) -> bool:
         return False
 
 
+def _mark_once(row, counted, row_id: int, counter: str) -> None:
+    """Insert a once-per-user row and raise the kept counter only if the row is new."""
+    if _add_once(row):
+        _bump(counted, row_id, **{counter: 1})
+
+
+def _unmark(model, counted, row_id: int, counter: str, **keys) -> None:
+    """Delete a once-per-user row and lower the kept counter only if a row went away."""
+    if db.session.execute(delete(model).filter_by(**keys)).rowcount:
+        _bump(counted, row_id, **{counter: -1})
+
+
 def support_thread(user: User, thread: Thread) -> None:
     """Support a thread once; repeating it changes nothing."""
-    if _add_once(ThreadSupport(user_id=user.id, thread_id=thread.id)):
-        _bump(Thread, thread.id, support_count=1)
+    _mark_once(ThreadSupport(user_id=user.id, thread_id=thread.id), Thread, thread.id, "support_count")
 
 
 def withdraw_thread_support(user: User, thread: Thread) -> None:
     """Take a support back; repeating it changes nothing."""
-    removed = db.session.execute(
-        delete(ThreadSupport).where(ThreadSupport.user_id == user.id, ThreadSupport.thread_id == thread.id)
-    ).rowcount
-    if removed:
-        _bump(Thread, thread.id, support_count=-1)
+    _unmark(ThreadSupport, Thread, thread.id, "support_count", user_id=user.id, thread_id=thread.id)
 
 
 def support_comment(user: User, comment: Comment) -> None:
     """Support a comment once; repeating it changes nothing."""
-    if _add_once(CommentSupport(user_id=user.id, comment_id=comment.id)):
-        _bump(Comment, comment.id, support_count=1)
+    _mark_once(CommentSupport(user_id=user.id, comment_id=comment.id), Comment, comment.id, "support_count")
 
 
 def withdraw_comment_support(user: User, comment: Comment) -> None:
     """Take a comment support back; repeating it changes nothing."""
-    removed = db.session.execute(
-        delete(CommentSupport).where(CommentSupport.user_id == user.id, CommentSupport.comment_id == comment.id)
-    ).rowcount
-    if removed:
-        _bump(Comment, comment.id, support_count=-1)
+    _unmark(CommentSupport, Comment, comment.id, "support_count", user_id=user.id, comment_id=comment.id)
 
 
 def follow_thread(user: User, thread: Thread) -> None:
     """Follow a thread once."""
-    if _add_once(ThreadFollow(user_id=user.id, thread_id=thread.id)):
-        _bump(Thread, thread.id, follower_count=1)
+    _mark_once(ThreadFollow(user_id=user.id, thread_id=thread.id), Thread, thread.id, "follower_count")
 
 
 def unfollow_thread(user: User, thread: Thread) -> None:
     """Stop following a thread."""
-    removed = db.session.execute(
-        delete(ThreadFollow).where(ThreadFollow.user_id == user.id, ThreadFollow.thread_id == thread.id)
-    ).rowcount
-    if removed:
-        _bump(Thread, thread.id, follower_count=-1)
+    _unmark(ThreadFollow, Thread, thread.id, "follower_count", user_id=user.id, thread_id=thread.id)
 
 
 def viewer_marks(user, thread: Thread, comments: list[Comment]) -> dict:

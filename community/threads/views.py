@@ -3,7 +3,7 @@ from flask import abort, current_app, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.htmx import redirect_to, render
+from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import (
     can_answer_officially,
     can_close_thread,
@@ -175,7 +175,7 @@ def comment(thread_id: int):
         db.session.commit()
         page = page_of(new_comment)
         target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page, _anchor=new_comment.anchor)
-        if request.headers.get("HX-Request") == "true":
+        if wants_fragment():
             return render("threads/show.html", block="comments", **_thread_context(thread, page))
         flash(_("Your comment is published."), "success")
         return redirect_to(target)
@@ -231,21 +231,26 @@ def _comment_url(comment) -> str:
                    _anchor=comment.anchor)
 
 
+def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, back: str, comment=None):
+    """Apply a once-per-user toggle, commit, and answer htmx with the swapped button, others with a redirect."""
+    (undo_action if undo else do)(current_user, subject)
+    db.session.commit()
+    if wants_fragment():
+        thread = comment.thread if comment else subject
+        marks = viewer_marks(current_user, thread, [comment] if comment else [])
+        return render(template, block=block, thread=thread, comment=comment, marks=marks)
+    return redirect_to(back)
+
+
 @bp.post("/threads/<int:thread_id>/support", endpoint="support_thread")
 @bp.post("/threads/<int:thread_id>/unsupport", endpoint="unsupport_thread")
 def toggle_thread_support(thread_id: int):
     """Support a thread once, or take the support back; the button swaps in place with htmx."""
     thread = thread_for(thread_id, current_user)
     _deny_unless(can_support(current_user))
-    if request.endpoint.endswith(".unsupport_thread"):
-        withdraw_thread_support(current_user, thread)
-    else:
-        support_thread(current_user, thread)
-    db.session.commit()
-    if request.headers.get("HX-Request") == "true":
-        return render("threads/show.html", block="thread_support", thread=thread,
-                      marks=viewer_marks(current_user, thread, []))
-    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    return _toggled(request.endpoint.endswith(".unsupport_thread"), support_thread, withdraw_thread_support, thread,
+                    "threads/show.html", "thread_support", url_for("threads.show", thread_id=thread.id,
+                                                                   slug=thread.slug))
 
 
 @bp.post("/comments/<int:comment_id>/support", endpoint="support_comment")
@@ -254,15 +259,8 @@ def toggle_comment_support(comment_id: int):
     """Support a comment once, or take the support back; the button swaps in place with htmx."""
     comment = comment_for(comment_id, current_user)
     _deny_unless(can_support(current_user))
-    if request.endpoint.endswith(".unsupport_comment"):
-        withdraw_comment_support(current_user, comment)
-    else:
-        support_comment(current_user, comment)
-    db.session.commit()
-    if request.headers.get("HX-Request") == "true":
-        return render("threads/_comment.html", block="comment_support", comment=comment, thread=comment.thread,
-                      marks=viewer_marks(current_user, comment.thread, [comment]))
-    return redirect_to(_comment_url(comment))
+    return _toggled(request.endpoint.endswith(".unsupport_comment"), support_comment, withdraw_comment_support,
+                    comment, "threads/_comment.html", "comment_support", _comment_url(comment), comment=comment)
 
 
 @bp.post("/threads/<int:thread_id>/follow", endpoint="follow")
@@ -271,15 +269,8 @@ def toggle_follow(thread_id: int):
     """Follow a thread or stop following it; signed-in users."""
     thread = thread_for(thread_id, current_user)
     _deny_unless(can_take_part(current_user))
-    if request.endpoint.endswith(".unfollow"):
-        unfollow_thread(current_user, thread)
-    else:
-        follow_thread(current_user, thread)
-    db.session.commit()
-    if request.headers.get("HX-Request") == "true":
-        return render("threads/show.html", block="follow", thread=thread,
-                      marks=viewer_marks(current_user, thread, []))
-    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    return _toggled(request.endpoint.endswith(".unfollow"), follow_thread, unfollow_thread, thread,
+                    "threads/show.html", "follow", url_for("threads.show", thread_id=thread.id, slug=thread.slug))
 
 
 @bp.post("/threads/<int:thread_id>/resolve")
