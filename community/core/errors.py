@@ -11,6 +11,7 @@ MESSAGES = {
     403: (_l("Access denied"), _l("You do not have permission to do this.")),
     404: (_l("Page not found"), _l("There is no such page. It may have been moved or removed.")),
     405: (_l("Method not allowed"), _l("This address does not accept that kind of request.")),
+    409: (_l("Not possible now"), _l("This cannot be done in the item's present state. Reload the page to see it.")),
     413: (_l("Too large"), _l("What you sent is too large. Please send less at once.")),
     429: (_l("Too many requests"), _l("You are doing that too often. Please wait a few minutes and try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),

@@ -2,7 +2,7 @@
 from urllib.parse import urlencode
 
 from flask import current_app, g, request
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 
 from community.core.db import utcnow
@@ -71,6 +71,9 @@ def register_filters(app) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["date"] = lambda value, fmt="long": format_date(value, fmt) if value else ""
     app.jinja_env.filters["number"] = lambda value: format_decimal(value or 0)
+    app.jinja_env.filters["ago"] = lambda value: (
+        format_timedelta(value - utcnow(), add_direction=True, threshold=1) if value else ""
+    )
     app.jinja_env.globals["current_lang"] = current_lang
     app.jinja_env.globals["lang_url"] = lang_url
     app.jinja_env.globals["now_utc"] = utcnow

@@ -12,7 +12,7 @@ from community.accounts.models import User
 from community.core.db import utcnow
 from community.extensions import db
 from community.moderation.models import Action, Flag, FlagReason, ModerationAction
-from community.threads.models import Comment, Thread
+from community.threads.models import Comment, Thread, ThreadState
 from community.threads.services import _bump
 
 LOG_PER_PAGE = 50
@@ -94,6 +94,8 @@ def moderate(moderator: User, action: Action, reason: str, thread: Thread, comme
         thread.locked_at = utcnow()
     elif action is Action.UNLOCK:
         thread.locked_at = None
+    elif action is Action.CLOSE:
+        thread.change_state(ThreadState.CLOSED, moderator, reason)
     elif action is Action.PIN:
         thread.pinned_at = utcnow()
     elif action is Action.UNPIN:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from community.accounts.models import User
 from community.core.htmx import redirect_to, render
-from community.core.permissions import can_flag, can_moderate
+from community.core.permissions import can_close_thread, can_flag, can_moderate
 from community.extensions import db, login_manager
 from community.moderation import bp
 from community.moderation.forms import FlagForm, SuspendForm
@@ -16,7 +16,7 @@ from community.threads.services import comment_for, thread_for
 
 INVALID = 422
 THREAD_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS, Action.LOCK, Action.UNLOCK,
-                                       Action.PIN, Action.UNPIN)}
+                                       Action.PIN, Action.UNPIN, Action.CLOSE)}
 COMMENT_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS)}
 
 
@@ -73,6 +73,8 @@ def act(action: str, thread_id: int | None = None, comment_id: int | None = None
     allowed = COMMENT_ACTIONS if comment else THREAD_ACTIONS
     if action not in allowed:
         abort(404)
+    if allowed[action] is Action.CLOSE and not can_close_thread(current_user, thread):
+        abort(409)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Every moderation action needs a reason."), "error")

@@ -135,3 +135,25 @@ def test_official_answers_by_the_addressed_deputy_or_a_moderator(app, login_as, 
     moderator_client = login_as(moderator, with_client=app.test_client())
     assert moderator_client.submit(f"/threads/{later.id}/answer", {"answer-body": "Модератордың жауабы",
                                                                   "answer-submission_key": "m"}).status_code == 303
+
+
+def test_moderators_act_from_the_thread_page_and_the_queue(app, login_as, moderator, thread, rude_comment):
+    moderator_client = login_as(moderator, with_client=app.test_client())
+    html = moderator_client.get(f"/threads/{thread.id}?lang=en").get_data(as_text=True)
+    assert html.count("Moderate") >= 2 and f"/moderation/threads/{thread.id}/pin" in html
+    moderator_client.submit(f"/moderation/threads/{thread.id}/pin", {"reason": "Маңызды"})
+    html = moderator_client.get(f"/threads/{thread.id}?lang=en").get_data(as_text=True)
+    assert f"/moderation/threads/{thread.id}/unpin" in html
+    moderator_client.submit(f"/moderation/threads/{thread.id}/unpin", {"reason": "Өзекті емес"})
+    assert db.session.get(Thread, thread.id).pinned_at is None
+    assert moderator_client.submit(f"/moderation/threads/{thread.id}/close", {"reason": "Шешілді"}).status_code == 303
+    assert db.session.get(Thread, thread.id).state is ThreadState.CLOSED
+    assert moderator_client.submit(f"/moderation/threads/{thread.id}/close", {"reason": "Тағы"}).status_code == 409
+
+
+def test_residents_see_no_moderator_tools(client, thread):
+    assert "/moderation/threads/" not in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+
+
+def test_rows_say_how_old_an_issue_is(client, thread):
+    assert "ago" in client.get("/threads/?lang=en").get_data(as_text=True)
