@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from community.home import bp as home_bp
     from community.moderation import bp as moderation_bp
     from community.places import bp as places_bp
+    from community.pledges import bp as pledges_bp
     from community.threads import bp as threads_bp
 
     app.register_blueprint(home_bp)
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(places_bp)
     app.register_blueprint(threads_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(pledges_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -137,6 +137,72 @@ def _load_threads(by_slug: dict[str, Locality]) -> int:
     return added
 
 
+def _load_pledges(by_slug: dict[str, Locality]) -> int:
+    """Add the demo deputies and their pledges with backdated histories, checks and reactions."""
+    from datetime import date, timedelta
+
+    from community.core.db import utcnow
+    from community.demo_pledges import DEPUTIES, EVIDENCE, P
+    from community.pledges.models import ALLOWED_MOVES, Deputy
+    from community.pledges.services import add_pledge, check_update, link_account, react, search_name
+
+    people = {user.email: user for user in db.session.scalars(db.select(User))}
+    moderator = people["aigul.moderator@halyk-uni.kz"]
+    deputies = {}
+    for key, name, council, district, constituency, places, party, email, bio in DEPUTIES:
+        deputy = db.session.scalar(db.select(Deputy).filter_by(name=name))
+        if deputy is None:
+            deputy = Deputy(name=name, search_name=search_name(name), council=council,
+                            district_id=by_slug[district].id, constituency=constituency, party=party,
+                            term_start=2023, term_end=2028, biography=bio,
+                            reception_hours="Әр айдың бірінші сәрсенбісі, 10:00–13:00",
+                            reception_place="Аудан әкімдігі, 2-қабат, 204-кабинет",
+                            localities=[by_slug[slug] for slug in places])
+            db.session.add(deputy)
+            db.session.flush()
+            if email:
+                link_account(deputy, people[email])
+        deputies[key] = deputy
+    added = 0
+    now = utcnow()
+    residents = [people[email] for email in ("asel@example.kz", "bauyrzhan@example.kz", "olga@example.kz",
+                                             "nurzhan@example.kz")]
+    for item in P:
+        deputy = deputies[item["deputy"]]
+        made_on = date.fromisoformat(item["made_on"])
+        pledge, created = add_pledge(
+            deputy, moderator, f"demo-{item['key']}", title=item["title"], text=item["text"],
+            source_description="Сайлауалды бағдарлама / Предвыборная программа",
+            source_url=f"https://almobl.gov.kz/deputies/{item['deputy']}/programme", made_on=made_on,
+            locality_id=by_slug[item["place"]].id, category=item["category"],
+            due_on=date.fromisoformat(item["due_on"]) if item["due_on"] else None,
+        )
+        if not created:
+            continue
+        added += 1
+        pledge.created_at = now - timedelta(days=720)
+        pledge.last_update_at = pledge.created_at
+        db.session.flush()
+        author = deputy.user or moderator
+        latest = None
+        for number, (days_ago, status, progress, note, evidence) in enumerate(item["updates"]):
+            db.session.refresh(pledge)
+            corrects = latest if status not in ALLOWED_MOVES[pledge.status] else None
+            links = [EVIDENCE.format(key=f"{item['key']}-{number}")] if evidence else []
+            latest = pledge.record_update(author, status, progress, note, links, f"demo-{item['key']}-{number}",
+                                          on_behalf=deputy.user is None, corrects=corrects,
+                                          at=now - timedelta(days=days_ago))
+        if latest is not None and item["verified"]:
+            verified, note = item["verified"]
+            check_update(moderator, latest, verified, note)
+            for resident in residents[:2]:
+                react(resident, latest, True, "")
+        for reason, email in item["disputes"]:
+            if latest is not None:
+                react(people[email], latest, False, reason)
+    return added
+
+
 def load_demo() -> list[str]:
     """Add whatever demo content is missing and return lines describing the demo accounts."""
     by_slug = {locality.slug: locality for locality in db.session.scalars(db.select(Locality))}
@@ -149,9 +215,11 @@ def load_demo() -> list[str]:
             added_users += 1
     db.session.flush()
     added_threads = _load_threads(by_slug)
+    added_pledges = _load_pledges(by_slug)
     db.session.commit()
     lines = [
-        f"Demo data: {added_places} localities, {added_users} accounts and {added_threads} threads added.",
+        f"Demo data: {added_places} localities, {added_users} accounts, {added_threads} threads "
+        f"and {added_pledges} pledges added.",
         "Demo accounts:",
     ]
     lines += [f"  {role.value:<10} {email:<34} {password}" for email, _, role, _, _, password, _ in USERS]

@@ -140,6 +140,28 @@ def can_flag(user, item) -> bool:
     return can_take_part(user) and item.author_id != user.id
 
 
+def can_update_pledge(user, pledge) -> bool:
+    """The deputy whose pledge it is, or a moderator or admin on the deputy's behalf."""
+    return can_add_pledge(user, pledge.deputy)
+
+
+def can_add_pledge(user, deputy) -> bool:
+    """A deputy adds pledges to their own profile; moderators and admins to any."""
+    if not can_take_part(user):
+        return False
+    return can_moderate(user) or (has_role(user, Role.DEPUTY) and deputy.user_id == user.id)
+
+
+def can_check_update(user) -> bool:
+    """Moderators mark a pledge update verified or not verified."""
+    return can_moderate(user)
+
+
+def can_react_to_update(user, pledge) -> bool:
+    """Signed-in residents confirm or dispute an update, once each; not the pledge's own deputy."""
+    return can_take_part(user) and pledge.deputy.user_id != user.id
+
+
 RULES = {
     name: rule
     for name, rule in globals().items()

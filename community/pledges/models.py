@@ -1,0 +1,295 @@
+"""Deputies, pledges, and the append-only history of pledge updates with their checks."""
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, event, update
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.core.db import UTCDateTime, enum_type, utcnow
+from community.extensions import db
+from community.places.models import Locality
+
+
+class Council(enum.Enum):
+    """The body a deputy sits in."""
+
+    MAZHILIS = "mazhilis"
+    REGION = "region"
+    DISTRICT = "district"
+
+    @property
+    def label(self):
+        """The council's translated name."""
+        return COUNCIL_LABELS[self]
+
+
+COUNCIL_LABELS = {
+    Council.MAZHILIS: _l("Mazhilis of Parliament"),
+    Council.REGION: _l("Region maslikhat"),
+    Council.DISTRICT: _l("District maslikhat"),
+}
+
+
+class PledgeStatus(enum.Enum):
+    """Where a pledge stands."""
+
+    NOT_RATED = "not_rated"
+    IN_PROGRESS = "in_progress"
+    STALLED = "stalled"
+    PARTIAL = "partial"
+    FULFILLED = "fulfilled"
+    BROKEN = "broken"
+    ARCHIVED = "archived"
+
+    @property
+    def label(self):
+        """The status's translated name."""
+        return STATUS_LABELS[self][0]
+
+    @property
+    def explanation(self):
+        """One translated sentence on what the status means."""
+        return STATUS_LABELS[self][1]
+
+
+STATUS_LABELS = {
+    PledgeStatus.NOT_RATED: (_l("Not yet rated"), _l("No update has been published yet.")),
+    PledgeStatus.IN_PROGRESS: (_l("In progress"), _l("Work has started and is going on.")),
+    PledgeStatus.STALLED: (_l("Stalled"), _l("Work started but has stopped or has no money.")),
+    PledgeStatus.PARTIAL: (_l("Partially fulfilled"), _l("Part of what was promised is done.")),
+    PledgeStatus.FULFILLED: (_l("Fulfilled"), _l("What was promised is done, with evidence.")),
+    PledgeStatus.BROKEN: (_l("Broken"), _l("It will not be done, or the opposite was done.")),
+    PledgeStatus.ARCHIVED: (_l("Archived"), _l("It cannot be verified any more.")),
+}
+
+S = PledgeStatus
+# The moves an ordinary update may make; a correction (an update that names the one it corrects) may go anywhere.
+ALLOWED_MOVES = {
+    S.NOT_RATED: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN, S.ARCHIVED},
+    S.IN_PROGRESS: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN, S.ARCHIVED},
+    S.STALLED: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.BROKEN, S.ARCHIVED},
+    S.PARTIAL: {S.IN_PROGRESS, S.PARTIAL, S.FULFILLED, S.ARCHIVED},
+    S.FULFILLED: set(),
+    S.BROKEN: {S.IN_PROGRESS},
+    S.ARCHIVED: set(),
+}
+NEEDS_EVIDENCE = {S.FULFILLED, S.PARTIAL, S.BROKEN}
+RATED = {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN}
+
+
+class PledgeCategory(enum.Enum):
+    """What a pledge is about."""
+
+    ROADS = "roads"
+    WATER = "water"
+    GAS = "gas"
+    SCHOOLS = "schools"
+    HEALTH = "health"
+    SPORTS = "sports"
+    YOUTH = "youth"
+    CULTURE = "culture"
+    HOUSING = "housing"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        """The category's translated name."""
+        return PLEDGE_CATEGORY_LABELS[self]
+
+
+PLEDGE_CATEGORY_LABELS = {
+    PledgeCategory.ROADS: _l("Roads"),
+    PledgeCategory.WATER: _l("Water"),
+    PledgeCategory.GAS: _l("Gas supply"),
+    PledgeCategory.SCHOOLS: _l("Schools"),
+    PledgeCategory.HEALTH: _l("Health"),
+    PledgeCategory.SPORTS: _l("Sports grounds"),
+    PledgeCategory.YOUTH: _l("Youth centres"),
+    PledgeCategory.CULTURE: _l("Culture"),
+    PledgeCategory.HOUSING: _l("Housing"),
+    PledgeCategory.OTHER: _l("Other"),
+}
+
+deputy_localities = Table(
+    "deputy_localities",
+    db.metadata,
+    Column("deputy_id", ForeignKey("deputies.id", ondelete="CASCADE"), primary_key=True),
+    Column("locality_id", ForeignKey("localities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Deputy(db.Model):
+    """A deputy's public profile; an admin may link it to an account, which gets the deputy role."""
+
+    __tablename__ = "deputies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), index=True)
+    council: Mapped[Council] = mapped_column(enum_type(Council), index=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
+    constituency: Mapped[str] = mapped_column(String(200), default="")
+    party: Mapped[str] = mapped_column(String(120), default="", index=True)
+    term_start: Mapped[int] = mapped_column()
+    term_end: Mapped[int] = mapped_column()
+    biography: Mapped[str] = mapped_column(Text, default="")
+    reception_hours: Mapped[str] = mapped_column(String(200), default="")
+    reception_place: Mapped[str] = mapped_column(String(200), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
+    search_name: Mapped[str] = mapped_column(String(120), default="")
+
+    district: Mapped[Locality | None] = relationship()
+    user: Mapped[User | None] = relationship()
+    localities: Mapped[list[Locality]] = relationship(secondary=deputy_localities, order_by=Locality.name_kk)
+
+    @property
+    def initials(self) -> str:
+        """Up to two initials, shown where there is no photo."""
+        return "".join(part[0] for part in self.name.split()[:2]).upper()
+
+
+class Pledge(db.Model):
+    """A promise a deputy made before the election, with its source, current status and progress."""
+
+    __tablename__ = "pledges"
+    __table_args__ = (UniqueConstraint("deputy_id", "submission_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    source_description: Mapped[str] = mapped_column(String(300))
+    made_on: Mapped[date] = mapped_column(Date)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
+    category: Mapped[PledgeCategory] = mapped_column(enum_type(PledgeCategory), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[PledgeStatus] = mapped_column(enum_type(PledgeStatus), default=PledgeStatus.NOT_RATED, index=True)
+    progress: Mapped[int] = mapped_column(default=0)
+    update_count: Mapped[int] = mapped_column(default=0)
+    last_update_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    deputy: Mapped[Deputy] = relationship()
+    locality: Mapped[Locality] = relationship()
+
+    def record_update(self, author: User, new_status: PledgeStatus, progress: int, note: str, evidence: list[str],
+                      submission_key: str, on_behalf: bool = False,
+                      corrects: "PledgeUpdate | None" = None, at: datetime | None = None) -> "PledgeUpdate":
+        """Append an update after checking the move and the evidence, and move the pledge with a guarded write.
+
+        Raises IllegalPledgeMove, EvidenceMissing, or PledgeChanged when another update landed meanwhile.
+        """
+        if corrects is None and new_status not in ALLOWED_MOVES[self.status]:
+            raise IllegalPledgeMove(self.status, new_status)
+        if new_status in NEEDS_EVIDENCE and not evidence:
+            raise EvidenceMissing(new_status)
+        seen = self.update_count
+        now = at or utcnow()
+        moved = db.session.execute(
+            update(Pledge)
+            .where(Pledge.id == self.id, Pledge.update_count == seen)
+            .values(status=new_status, progress=progress, last_update_at=now, update_count=seen + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved != 1:
+            raise PledgeChanged(self.id)
+        entry = PledgeUpdate(
+            pledge_id=self.id, author_id=author.id, on_behalf=on_behalf, old_status=self.status,
+            new_status=new_status, progress=progress, note=note, evidence="\n".join(evidence),
+            corrects_id=corrects.id if corrects else None, submission_key=submission_key, created_at=now,
+        )
+        db.session.add(entry)
+        db.session.flush()
+        db.session.expire(self, ["status", "progress", "last_update_at", "update_count"])
+        return entry
+
+    def days_since_update(self, today: datetime | None = None) -> int:
+        """Whole days since the last update (or since the pledge was added)."""
+        return ((today or utcnow()) - self.last_update_at).days
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Past its due date and not fulfilled (archived pledges are not counted)."""
+        today = today or utcnow().date()
+        return bool(self.due_on and self.due_on < today
+                    and self.status not in (PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED))
+
+
+class IllegalPledgeMove(Exception):
+    """Raised when an update's status move is not among ALLOWED_MOVES."""
+
+
+class EvidenceMissing(Exception):
+    """Raised when a fulfilled, partially fulfilled or broken status comes without an evidence link."""
+
+
+class PledgeChanged(Exception):
+    """Raised when someone else updated the pledge between reading and writing it."""
+
+
+class PledgeUpdate(db.Model):
+    """One entry of a pledge's history. Append-only: rows are never updated or deleted."""
+
+    __tablename__ = "pledge_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    on_behalf: Mapped[bool] = mapped_column(default=False)
+    old_status: Mapped[PledgeStatus] = mapped_column(enum_type(PledgeStatus))
+    new_status: Mapped[PledgeStatus] = mapped_column(enum_type(PledgeStatus))
+    progress: Mapped[int] = mapped_column()
+    note: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("pledge_updates.id"))
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    author: Mapped[User | None] = relationship()
+    pledge: Mapped[Pledge] = relationship()
+
+    @property
+    def evidence_links(self) -> list[str]:
+        """The evidence as a list of addresses."""
+        return [line for line in self.evidence.splitlines() if line.strip()]
+
+
+class UpdateCheck(db.Model):
+    """A moderator's verdict on an update: verified or not, with a note. Later checks supersede earlier ones."""
+
+    __tablename__ = "update_checks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("pledge_updates.id"), index=True)
+    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified: Mapped[bool] = mapped_column()
+    note: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    moderator: Mapped[User | None] = relationship()
+
+
+class UpdateReaction(db.Model):
+    """A resident's confirmation or dispute of an update, once each; a dispute carries its reason."""
+
+    __tablename__ = "update_reactions"
+    __table_args__ = (UniqueConstraint("update_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int] = mapped_column(ForeignKey("pledge_updates.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    confirms: Mapped[bool] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+@event.listens_for(PledgeUpdate, "before_update")
+@event.listens_for(PledgeUpdate, "before_delete")
+def _refuse_rewriting_history(mapper, connection, target) -> None:
+    """The history is append-only: an update row is never changed or removed."""
+    raise PermissionError("pledge updates are append-only")

@@ -1,0 +1,246 @@
+"""The pledge tracker's pages: deputies and scorecards, pledges with their history, updates, checks, exports."""
+import csv
+import io
+import json
+
+from flask import Response, abort, flash, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge
+from community.extensions import db, login_manager
+from community.pledges import bp
+from community.pledges.forms import CheckForm, DisputeForm, PledgeForm, PledgeUpdateForm
+from community.pledges.models import (
+    Council,
+    EvidenceMissing,
+    IllegalPledgeMove,
+    PledgeCategory,
+    PledgeChanged,
+    PledgeStatus,
+    PledgeUpdate,
+)
+from community.pledges.services import (
+    EXPORT_FIELDS,
+    DeputyFilters,
+    PledgeFilters,
+    add_pledge,
+    check_update,
+    deputy_or_404,
+    deputy_page,
+    districts,
+    parties,
+    pledge_or_404,
+    pledge_page,
+    react,
+    recent_updates,
+    scorecard,
+    timeline,
+    update_by_key,
+)
+
+INVALID = 422
+
+
+def _deny_unless(allowed: bool) -> None:
+    """Visitors go to sign in; signed-in users who may not act get 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not allowed:
+        abort(403)
+
+
+@bp.get("/deputies/")
+def deputies():
+    """The deputy directory with filters by council, district, party and name; anyone may look."""
+    filters = DeputyFilters.from_args(request.args)
+    return render("pledges/deputies.html", block="results", filters=filters, pagination=deputy_page(filters),
+                  councils=list(Council), districts=districts(), parties=parties())
+
+
+@bp.get("/deputies/<int:deputy_id>")
+def deputy(deputy_id: int):
+    """A deputy's profile and scorecard, with their pledges; anyone may look."""
+    person = deputy_or_404(deputy_id)
+    filters = PledgeFilters(deputy=person, sort="due")
+    filters.page = PledgeFilters.from_args(request.args).page
+    return render("pledges/deputy.html", deputy=person, card=scorecard(person), filters=filters,
+                  pagination=pledge_page(filters), statuses=list(PledgeStatus))
+
+
+@bp.get("/pledges/")
+def index():
+    """The pledge tracker: filter, sort and page through all pledges; anyone may look."""
+    filters = PledgeFilters.from_args(request.args)
+    return render("pledges/index.html", block="results", filters=filters, pagination=pledge_page(filters),
+                  councils=list(Council), statuses=list(PledgeStatus), categories=list(PledgeCategory))
+
+
+def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None) -> dict:
+    form = update_form or PledgeUpdateForm(formdata=None, data={"status": pledge.status.value,
+                                                                 "progress": pledge.progress})
+    return {
+        "pledge": pledge,
+        "history": timeline(pledge, current_user),
+        "update_form": form,
+        "check_form": check_form or CheckForm(formdata=None),
+        "dispute_form": dispute_form or DisputeForm(formdata=None),
+        "statuses": list(PledgeStatus),
+    }
+
+
+@bp.get("/pledges/<int:pledge_id>")
+def show(pledge_id: int):
+    """A pledge in the deputy's words, its source, status, progress and whole history; anyone may look."""
+    pledge = pledge_or_404(pledge_id)
+    return render("pledges/show.html", block="tracker", **_pledge_context(pledge))
+
+
+@bp.post("/pledges/<int:pledge_id>/updates")
+def post_update(pledge_id: int):
+    """Append an update: the pledge's deputy, or a moderator or admin on their behalf."""
+    pledge = pledge_or_404(pledge_id)
+    _deny_unless(can_update_pledge(current_user, pledge))
+    form = PledgeUpdateForm()
+    if form.validate_on_submit():
+        if update_by_key(form.submission_key.data) is None:
+            corrects = db.session.get(PledgeUpdate, int(form.corrects.data)) if form.corrects.data.isdigit() else None
+            if corrects is not None and corrects.pledge_id != pledge.id:
+                abort(404)
+            try:
+                pledge.record_update(
+                    current_user, PledgeStatus(form.status.data), form.progress.data, form.note.data, form.links(),
+                    form.submission_key.data, on_behalf=pledge.deputy.user_id != current_user.id, corrects=corrects,
+                )
+            except IllegalPledgeMove:
+                form.status.errors.append(_("A pledge cannot move from «%(old)s» to «%(new)s». "
+                                            "If the earlier update was wrong, publish a correction.",
+                                            old=pledge.status.label, new=PledgeStatus(form.status.data).label))
+            except EvidenceMissing:
+                form.evidence.errors.append(_("Give at least one evidence link for this status."))
+            except PledgeChanged:
+                db.session.rollback()
+                abort(409)
+        if not form.errors:
+            db.session.commit()
+            if wants_fragment():
+                return render("pledges/show.html", block="tracker", **_pledge_context(pledge_or_404(pledge_id)))
+            flash(_("The update is published."), "success")
+            return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#timeline")
+    db.session.rollback()
+    return render("pledges/show.html", block="tracker", status=INVALID,
+                  **_pledge_context(pledge_or_404(pledge_id), update_form=form))
+
+
+@bp.route("/deputies/<int:deputy_id>/pledges/new", methods=["GET", "POST"])
+def new(deputy_id: int):
+    """Add a pledge with its source: the deputy themself, or a moderator."""
+    person = deputy_or_404(deputy_id)
+    _deny_unless(can_add_pledge(current_user, person))
+    form = PledgeForm()
+    form.locality.load_choices()
+    if form.validate_on_submit():
+        pledge, _created = add_pledge(
+            person, current_user, form.submission_key.data, title=form.title.data, text=form.text.data,
+            source_description=form.source_description.data, source_url=form.source_url.data or "",
+            made_on=form.made_on.data, locality_id=form.locality.data,
+            category=PledgeCategory(form.category.data), due_on=form.due_on.data,
+        )
+        db.session.commit()
+        flash(_("The pledge is added."), "success")
+        return redirect_to(url_for("pledges.show", pledge_id=pledge.id))
+    status = INVALID if form.is_submitted() else 200
+    return render("pledges/new.html", block="form", status=status, form=form, deputy=person)
+
+
+@bp.post("/pledges/<int:pledge_id>/check")
+def check(pledge_id: int):
+    """Mark the latest update verified or not verified, with a note; moderators only."""
+    pledge = pledge_or_404(pledge_id)
+    _deny_unless(can_check_update(current_user))
+    latest = timeline(pledge, current_user)["latest"]
+    if latest is None:
+        abort(409)
+    form = CheckForm()
+    if not form.validate_on_submit():
+        return render("pledges/show.html", status=INVALID, **_pledge_context(pledge, check_form=form))
+    check_update(current_user, latest, form.verified.data, form.note.data)
+    db.session.commit()
+    flash(_("Your check is recorded."), "success")
+    return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#timeline")
+
+
+@bp.post("/pledges/<int:pledge_id>/confirm", endpoint="confirm")
+@bp.post("/pledges/<int:pledge_id>/dispute", endpoint="dispute")
+def reaction(pledge_id: int):
+    """Confirm or dispute the latest update once; a dispute needs a reason. Signed-in residents."""
+    pledge = pledge_or_404(pledge_id)
+    _deny_unless(can_react_to_update(current_user, pledge))
+    latest = timeline(pledge, current_user)["latest"]
+    if latest is None:
+        abort(409)
+    disputing = request.endpoint.endswith(".dispute")
+    form = DisputeForm()
+    if disputing and not form.validate_on_submit():
+        return render("pledges/show.html", block="tracker", status=INVALID,
+                      **_pledge_context(pledge, dispute_form=form))
+    added = react(current_user, latest, not disputing, form.reason.data if disputing else "")
+    db.session.commit()
+    if wants_fragment():
+        return render("pledges/show.html", block="tracker", **_pledge_context(pledge))
+    flash(_("Thank you, your view is counted.") if added else _("You have already given your view on this update."),
+          "success" if added else "info")
+    return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#checks")
+
+
+def _pledge_url(pledge) -> str:
+    return url_for("pledges.show", pledge_id=pledge.id, _external=True)
+
+
+@bp.get("/pledges.csv")
+def export_csv():
+    """The filtered pledges as UTF-8 CSV, streamed row by row; fields as in EXPORT_FIELDS."""
+    from community.pledges.services import export_rows
+
+    filters = PledgeFilters.from_args(request.args)
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+        writer.writeheader()
+        for row in export_rows(filters, _pledge_url):
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate(0)
+        yield buffer.getvalue()
+
+    response = Response(stream_with_context(generate()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=pledges.csv"
+    return response
+
+
+@bp.get("/pledges.json")
+def export_json():
+    """The filtered pledges as a UTF-8 JSON array, streamed; fields as in EXPORT_FIELDS."""
+    from community.pledges.services import export_rows
+
+    filters = PledgeFilters.from_args(request.args)
+
+    def generate():
+        yield "["
+        for number, row in enumerate(export_rows(filters, _pledge_url)):
+            yield ("," if number else "") + json.dumps(row, ensure_ascii=False)
+        yield "]"
+
+    return Response(stream_with_context(generate()), mimetype="application/json")
+
+
+@bp.get("/pledges.atom")
+def feed():
+    """The newest pledge updates as an Atom feed, with the list's filters."""
+    filters = PledgeFilters.from_args(request.args)
+    response = render("pledges/feed.xml", filters=filters, updates=recent_updates(filters))
+    response.mimetype = "application/atom+xml"
+    return response
