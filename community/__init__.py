@@ -5,6 +5,7 @@ import secrets
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from community.config import ROOT, Config
 
@@ -63,8 +64,17 @@ def _unauthorized():
     return redirect_to(url_for("accounts.login", next=request.full_path.rstrip("?")))
 
 
+class DatabaseInt(IntegerConverter):
+    """An <int:…> URL part that fits a database integer, so /threads/99999999999 is a 404, not an error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
+    app.url_map.converters["int"] = DatabaseInt
     from community.accounts import bp as accounts_bp
     from community.home import bp as home_bp
     from community.moderation import bp as moderation_bp

@@ -29,6 +29,8 @@ class Client(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():
             db.session.commit()
+        # Streamed responses are read while their request context still exists, as a server would.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
@@ -161,3 +163,18 @@ def other_resident():
 @pytest.fixture
 def thread(resident, village, deputy):
     return create_thread(resident, village, addressed_to_id=deputy.id)
+
+
+@pytest.fixture
+def deputy_profile(deputy):
+    """The deputy's public profile, linked to the deputy's account."""
+    from tests.factories import create_deputy
+
+    return create_deputy(user=deputy)
+
+
+@pytest.fixture
+def pledge(deputy_profile, village):
+    from tests.factories import create_pledge
+
+    return create_pledge(deputy_profile, village)

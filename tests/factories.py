@@ -56,3 +56,37 @@ def create_comment(thread, author: User, body: str = "Мен де қолдайм
     comment, _ = add_comment(thread, author, body, fields.pop("submission_key", f"c-{next(_numbers)}"), **fields)
     db.session.commit()
     return comment
+
+
+def create_deputy(name: str = "Гүлнар Әбдіқадырова", user: User | None = None, **fields):
+    """A committed deputy profile, optionally linked to an account."""
+    from community.pledges.models import Council, Deputy
+    from community.pledges.services import search_name
+
+    deputy = Deputy(name=name, search_name=search_name(name), council=fields.pop("council", Council.REGION),
+                    term_start=2023, term_end=2028, user_id=user.id if user else None, **fields)
+    db.session.add(deputy)
+    db.session.commit()
+    return deputy
+
+
+def create_pledge(deputy, locality: Locality, title: str = "Ауылға жаңа су мұнарасы", **fields):
+    """A committed pledge of a deputy in a locality."""
+    from datetime import date
+
+    from community.pledges.models import PledgeCategory
+    from community.pledges.services import add_pledge
+
+    pledge, _ = add_pledge(
+        deputy, fields.pop("by", None) or _system_user(), fields.pop("submission_key", f"p-{next(_numbers)}"),
+        title=title, text=fields.pop("text", "Ауылға тәулік бойы таза ауыз су беріледі."),
+        source_description="Сайлауалды бағдарлама", made_on=date(2023, 2, 20), locality_id=locality.id,
+        category=fields.pop("category", PledgeCategory.WATER), **fields,
+    )
+    db.session.commit()
+    return pledge
+
+
+def _system_user() -> User:
+    return db.session.scalar(db.select(User).filter_by(email="system@example.kz")) or create_user(
+        "moderator", email="system@example.kz")

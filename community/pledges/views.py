@@ -105,7 +105,9 @@ def post_update(pledge_id: int):
     form = PledgeUpdateForm()
     if form.validate_on_submit():
         if update_by_key(form.submission_key.data) is None:
-            corrects = db.session.get(PledgeUpdate, int(form.corrects.data)) if form.corrects.data.isdigit() else None
+            corrects_id = form.corrects.data or ""
+            corrects = (db.session.get(PledgeUpdate, int(corrects_id))
+                        if corrects_id.isdigit() and len(corrects_id) < 10 else None)
             if corrects is not None and corrects.pledge_id != pledge.id:
                 abort(404)
             try:

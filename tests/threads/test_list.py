@@ -93,3 +93,8 @@ def test_the_atom_feed_is_filterable(client, resident, village, region):
     assert response.mimetype == "application/atom+xml"
     body = response.get_data(as_text=True)
     assert "<feed" in body and "Шамалғандағы көпір құлап жатыр" in body and "Мәдениет үйін жөндеу" not in body
+
+
+def test_huge_ids_are_404_not_errors(client):
+    for url in ("/threads/99999999999", "/users/99999999999", "/pledges/99999999999", "/deputies/99999999999"):
+        assert client.get(url).status_code == 404
