@@ -85,3 +85,51 @@ def test_the_thread_list_runs_the_same_queries_with_10_or_500_threads(client, re
     with counted_queries() as large:
         assert client.get("/threads/?place=almaty-region").status_code == 200
     assert len(large) == len(small) <= 10, large
+
+
+def _bulk_pledges(deputy, village, count, start=0):
+    from datetime import date
+
+    from community.pledges.models import Pledge, PledgeCategory
+
+    db.session.add_all(
+        Pledge(deputy_id=deputy.id, title=f"Уәде {n}", text="Мәтін", source_description="Бағдарлама",
+               made_on=date(2023, 2, 1), locality_id=village.id, category=PledgeCategory.ROADS,
+               submission_key=f"bulk-{n}")
+        for n in range(start, start + count)
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("page", ["/pledges/?place=almaty-region", "/deputies/{d}"])
+def test_pledge_pages_stay_flat_with_5_or_300_pledges(client, deputy_profile, village, page):
+    url = page.format(d=deputy_profile.id)
+    _bulk_pledges(deputy_profile, village, 5)
+    with counted_queries() as small:
+        assert client.get(url).status_code == 200
+    _bulk_pledges(deputy_profile, village, 295, start=5)
+    with counted_queries() as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small) <= 10, large
+
+
+def test_a_pledge_page_stays_flat_with_2_or_100_updates(client, pledge, deputy, resident, login_as):
+    from community.pledges.models import PledgeStatus
+
+    login_as(resident)
+    url = f"/pledges/{pledge.id}"
+
+    def add(count, start):
+        for number in range(start, start + count):
+            db.session.refresh(pledge)
+            pledge.record_update(deputy, PledgeStatus.IN_PROGRESS, number % 100, f"Жаңалық {number}", [],
+                                 f"u{number}")
+        db.session.commit()
+
+    add(2, 0)
+    with counted_queries() as small:
+        assert client.get(url).status_code == 200
+    add(98, 2)
+    with counted_queries() as large:
+        assert client.get(url).status_code == 200
+    assert len(large) == len(small) <= 10, large
