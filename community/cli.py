@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask demo`, `flask users …`, `flask translate …`."""
+"""Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`."""
 import secrets
 import subprocess  # nosec B404
 import sys
@@ -16,6 +16,7 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 ROOT = Path(__file__).parent.parent
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
+deputies_cli = AppGroup("deputies", help="Link deputy profiles to accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
 
 
@@ -81,6 +82,37 @@ def enable_command(email: str) -> None:
     click.echo(f"{email} is enabled.")
 
 
+@deputies_cli.command("link")
+@click.argument("deputy_id", type=int)
+@click.argument("email")
+def link_deputy_command(deputy_id: int, email: str) -> None:
+    """Link a deputy profile to an account; the account gets the deputy role."""
+    from community.pledges.models import Deputy
+    from community.pledges.services import link_account
+
+    deputy = db.session.get(Deputy, deputy_id)
+    if deputy is None:
+        raise click.ClickException(f"No deputy with id {deputy_id}.")
+    link_account(deputy, _user_or_exit(email))
+    db.session.commit()
+    click.echo(f"{deputy.name} is linked to {email}.")
+
+
+@deputies_cli.command("unlink")
+@click.argument("deputy_id", type=int)
+def unlink_deputy_command(deputy_id: int) -> None:
+    """Remove the account link of a deputy profile."""
+    from community.pledges.models import Deputy
+    from community.pledges.services import link_account
+
+    deputy = db.session.get(Deputy, deputy_id)
+    if deputy is None:
+        raise click.ClickException(f"No deputy with id {deputy_id}.")
+    link_account(deputy, None)
+    db.session.commit()
+    click.echo(f"{deputy.name} has no linked account.")
+
+
 def _pybabel(*args: str) -> None:
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=ROOT)  # noqa: S603  # nosec B603
 
@@ -114,5 +146,6 @@ def demo_command() -> None:
 def register_commands(app: Flask) -> None:
     """Add the commands to `flask`."""
     app.cli.add_command(users_cli)
+    app.cli.add_command(deputies_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(demo_command)

@@ -63,3 +63,13 @@ def test_demo_threads_show_every_part_of_the_feature(app):
     assert db.session.scalar(db.select(db.func.count(Comment.id)).where(Comment.parent_id.is_not(None))) >= 3
     assert db.session.scalar(db.select(db.func.count(Flag.id))) == 2
     assert sum(thread.support_count for thread in threads) > 30
+
+
+def test_linking_a_deputy_gives_the_account_the_deputy_role(app, resident):
+    from tests.factories import create_deputy
+
+    profile = create_deputy("Жаңа Депутат")
+    run(app, "deputies", "link", str(profile.id), resident.email)
+    db.session.expire_all()
+    assert db.session.get(User, resident.id).role is Role.DEPUTY
+    run(app, "deputies", "unlink", str(profile.id))

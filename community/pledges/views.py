@@ -10,6 +10,7 @@ from flask_login import current_user
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge
 from community.extensions import db, login_manager
+from community.places.services import all_localities, tree_order
 from community.pledges import bp
 from community.pledges.forms import CheckForm, DisputeForm, PledgeForm, PledgeUpdateForm
 from community.pledges.models import (
@@ -74,7 +75,8 @@ def index():
     """The pledge tracker: filter, sort and page through all pledges; anyone may look."""
     filters = PledgeFilters.from_args(request.args)
     return render("pledges/index.html", block="results", filters=filters, pagination=pledge_page(filters),
-                  councils=list(Council), statuses=list(PledgeStatus), categories=list(PledgeCategory))
+                  councils=list(Council), statuses=list(PledgeStatus), categories=list(PledgeCategory),
+                  localities=tree_order(all_localities()))
 
 
 def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None) -> dict:
