@@ -266,7 +266,24 @@ def add_pledge(deputy: Deputy, by: User, submission_key: str, **fields) -> tuple
         if existing is None:
             raise
         return existing, False
+    _open_discussion(pledge, by)
     return pledge, True
+
+
+def _open_discussion(pledge: Pledge, by: User) -> None:
+    """Give a new pledge its discussion: a thread residents comment on and follow, like any local issue."""
+    from community.threads.models import Category
+    from community.threads.services import start_thread
+
+    start_thread(by, f"pledge-{pledge.id}", title=pledge.title[:160], body=pledge.text,
+                 locality_id=pledge.locality_id, category=Category.OTHER, pledge_id=pledge.id)
+
+
+def discussion_of(pledge: Pledge):
+    """The thread in which a pledge is discussed."""
+    from community.threads.models import Thread
+
+    return db.session.scalar(db.select(Thread).filter_by(pledge_id=pledge.id))
 
 
 def update_by_key(submission_key: str) -> PledgeUpdate | None:

@@ -30,6 +30,7 @@ from community.pledges.services import (
     check_update,
     deputy_or_404,
     deputy_page,
+    discussion_of,
     districts,
     parties,
     pledge_or_404,
@@ -82,8 +83,13 @@ def index():
 def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None) -> dict:
     form = update_form or PledgeUpdateForm(formdata=None, data={"status": pledge.status.value,
                                                                  "progress": pledge.progress})
+    from community.threads.services import viewer_marks
+
+    discussion = discussion_of(pledge)
     return {
         "pledge": pledge,
+        "discussion": discussion,
+        "marks": viewer_marks(current_user, discussion, []) if discussion else {},
         "history": timeline(pledge, current_user),
         "update_form": form,
         "check_form": check_form or CheckForm(formdata=None),

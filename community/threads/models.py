@@ -97,6 +97,8 @@ class Thread(HideableMixin, db.Model):
     category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
     state: Mapped[ThreadState] = mapped_column(enum_type(ThreadState), default=ThreadState.OPEN, index=True)
     addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Set when the thread is the discussion of a pledge; such threads stay out of the issue list.
+    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"), unique=True)
     submission_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -65,8 +65,8 @@ class ThreadFilters:
 
 
 def visible_threads():
-    """Threads anyone may see: hidden ones left out."""
-    return db.select(Thread).where(Thread.hidden_at.is_(None))
+    """Local issues anyone may see: hidden ones and pledge discussions left out."""
+    return db.select(Thread).where(Thread.hidden_at.is_(None), Thread.pledge_id.is_(None))
 
 
 def filtered_threads(filters: ThreadFilters):

@@ -1,5 +1,5 @@
 """Thread pages: the list, starting a thread, a thread with its comments, and every action on them."""
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,7 @@ from community.core.permissions import (
     can_support,
     can_take_part,
 )
-from community.core.security import made_new_post, posting_limit, user_or_address_key
+from community.core.security import is_local_url, made_new_post, posting_limit, user_or_address_key
 from community.extensions import db, limiter, login_manager
 from community.moderation.models import FlagReason
 from community.places.services import all_localities, tree_order
@@ -238,6 +238,8 @@ def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, ba
     if wants_fragment():
         thread = comment.thread if comment else subject
         marks = viewer_marks(current_user, thread, [comment] if comment else [])
+        if block is None:  # the whole template is the fragment
+            return render_template(template, thread=thread, comment=comment, marks=marks)
         return render(template, block=block, thread=thread, comment=comment, marks=marks)
     return redirect_to(back)
 
@@ -269,8 +271,11 @@ def toggle_follow(thread_id: int):
     """Follow a thread or stop following it; signed-in users."""
     thread = thread_for(thread_id, current_user)
     _deny_unless(can_take_part(current_user))
+    back = request.form.get("next", "")
+    if not is_local_url(back):
+        back = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
     return _toggled(request.endpoint.endswith(".unfollow"), follow_thread, unfollow_thread, thread,
-                    "threads/show.html", "follow", url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+                    "threads/_follow.html", None, back)
 
 
 @bp.post("/threads/<int:thread_id>/resolve")

@@ -153,3 +153,21 @@ def test_adding_a_pledge(client, deputy_profile, deputy, village, login_as):
         "source_description": "Кездесу", "source_url": "javascript://x.kz/%0aalert(1)", "made_on": "2023-02-01",
         "locality": str(village.id), "category": "sports", "submission_key": "n2"})
     assert bad.status_code == 422 and "web address" in bad.get_data(as_text=True)
+
+
+def test_each_pledge_has_a_discussion_to_comment_on_and_follow(app, client, pledge, resident, login_as):
+    from community.threads.models import Thread
+
+    discussion = db.session.scalar(db.select(Thread).filter_by(pledge_id=pledge.id))
+    assert discussion is not None and discussion.title == pledge.title
+    assert pledge.title not in client.get("/threads/").get_data(as_text=True)  # not a local issue
+    html = client.get(f"/pledges/{pledge.id}?lang=en").get_data(as_text=True)
+    assert f"/threads/{discussion.id}-" in html and "Discuss: 0 comments" in html
+    login_as(resident)
+    response = client.submit(f"/threads/{discussion.id}/follow", {"next": f"/pledges/{pledge.id}"})
+    assert response.headers["Location"] == f"/pledges/{pledge.id}"
+    fragment = client.submit(f"/threads/{discussion.id}/unfollow", {"next": f"/pledges/{pledge.id}"}, headers=HTMX)
+    assert 'aria-pressed="false"' in fragment.get_data(as_text=True)
+    client.submit(f"/threads/{discussion.id}/comments", {"body": "Бұл уәде маңызды.", "submission_key": "d1"})
+    assert "Discuss: 1 comment" in client.get(f"/pledges/{pledge.id}?lang=en").get_data(as_text=True)
+    assert "discussion of a pledge" in client.get(f"/threads/{discussion.id}?lang=en").get_data(as_text=True)
