@@ -80,6 +80,11 @@ def deputy_page(filters: DeputyFilters):
     return db.paginate(statement, page=filters.page, per_page=PER_PAGE, error_out=False)
 
 
+def all_deputies() -> list[Deputy]:
+    """Every deputy by name, for the pledge list's filter."""
+    return list(db.session.scalars(db.select(Deputy).order_by(Deputy.name)))
+
+
 def parties() -> list[str]:
     """The parties deputies belong to, for the filter."""
     return [party for party in db.session.scalars(db.select(Deputy.party).distinct().order_by(Deputy.party)) if party]

@@ -27,6 +27,7 @@ from community.pledges.services import (
     DeputyFilters,
     PledgeFilters,
     add_pledge,
+    all_deputies,
     check_update,
     deputy_or_404,
     deputy_page,
@@ -77,7 +78,7 @@ def index():
     filters = PledgeFilters.from_args(request.args)
     return render("pledges/index.html", block="results", filters=filters, pagination=pledge_page(filters),
                   councils=list(Council), statuses=list(PledgeStatus), categories=list(PledgeCategory),
-                  localities=tree_order(all_localities()))
+                  localities=tree_order(all_localities()), deputies=all_deputies())
 
 
 def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None) -> dict:
