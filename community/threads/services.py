@@ -172,7 +172,7 @@ def comments_page(thread: Thread, page: int, user):
         .order_by(Comment.created_at, Comment.id)
     )
     if not show_hidden:
-        statement = statement.where(or_(Comment.hidden_at.is_(None), Comment.author_id == _id(user)))
+        statement = _shown_to(statement, user)
     pagination = db.paginate(statement, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
     replies: dict[int, list[Comment]] = {comment.id: [] for comment in pagination.items}
     if replies:
@@ -183,9 +183,7 @@ def comments_page(thread: Thread, page: int, user):
             .order_by(Comment.created_at, Comment.id)
         )
         if not show_hidden:
-            reply_statement = reply_statement.where(
-                or_(Comment.hidden_at.is_(None), Comment.author_id == _id(user))
-            )
+            reply_statement = _shown_to(reply_statement, user)
         for reply in db.session.scalars(reply_statement):
             replies[reply.parent_id].append(reply)
     return pagination, replies
@@ -202,6 +200,11 @@ def official_answers(thread: Thread) -> list[Comment]:
             .order_by(Comment.created_at)
         )
     )
+
+
+def _shown_to(statement, user):
+    """Leave out hidden comments, except the viewer's own (authors see that theirs were hidden, and why)."""
+    return statement.where(or_(Comment.hidden_at.is_(None), Comment.author_id == _id(user)))
 
 
 def page_of(comment: Comment) -> int:
