@@ -72,3 +72,8 @@ def is_local_url(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def action_limit() -> str:
+    """The per-account limit on small actions: supports, follows, flags and pledge writes."""
+    return current_app.config["ACTION_LIMIT"]

@@ -6,7 +6,8 @@ from flask_login import current_user
 from community.accounts.models import User
 from community.core.htmx import redirect_to, render
 from community.core.permissions import can_close_thread, can_flag, can_moderate
-from community.extensions import db, login_manager
+from community.core.security import action_limit, user_or_address_key
+from community.extensions import db, limiter, login_manager
 from community.moderation import bp
 from community.moderation.forms import FlagForm, SuspendForm
 from community.moderation.models import Action, FlagReason
@@ -35,6 +36,7 @@ def _page() -> int:
 
 @bp.post("/threads/<int:thread_id>/flag", endpoint="flag_thread")
 @bp.post("/comments/<int:comment_id>/flag", endpoint="flag_comment")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def report(thread_id: int | None = None, comment_id: int | None = None):
     """Flag a thread or comment with a reason; signed-in users, once per item."""
     comment = comment_for(comment_id, current_user) if comment_id else None

@@ -9,7 +9,8 @@ from flask_login import current_user
 
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge
-from community.extensions import db, login_manager
+from community.core.security import action_limit, user_or_address_key
+from community.extensions import db, limiter, login_manager
 from community.places.services import all_localities, tree_order
 from community.pledges import bp
 from community.pledges.forms import CheckForm, DisputeForm, PledgeForm, PledgeUpdateForm
@@ -107,6 +108,7 @@ def show(pledge_id: int):
 
 
 @bp.post("/pledges/<int:pledge_id>/updates")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def post_update(pledge_id: int):
     """Append an update: the pledge's deputy, or a moderator or admin on their behalf."""
     pledge = pledge_or_404(pledge_id)
@@ -145,6 +147,7 @@ def post_update(pledge_id: int):
 
 
 @bp.route("/deputies/<int:deputy_id>/pledges/new", methods=["GET", "POST"])
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def new(deputy_id: int):
     """Add a pledge with its source: the deputy themself, or a moderator."""
     person = deputy_or_404(deputy_id)
@@ -166,6 +169,7 @@ def new(deputy_id: int):
 
 
 @bp.post("/pledges/<int:pledge_id>/check")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def check(pledge_id: int):
     """Mark the latest update verified or not verified, with a note; moderators only."""
     pledge = pledge_or_404(pledge_id)
@@ -184,6 +188,7 @@ def check(pledge_id: int):
 
 @bp.post("/pledges/<int:pledge_id>/confirm", endpoint="confirm")
 @bp.post("/pledges/<int:pledge_id>/dispute", endpoint="dispute")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def reaction(pledge_id: int):
     """Confirm or dispute the latest update once; a dispute needs a reason. Signed-in residents."""
     pledge = pledge_or_404(pledge_id)

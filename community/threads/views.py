@@ -17,7 +17,7 @@ from community.core.permissions import (
     can_support,
     can_take_part,
 )
-from community.core.security import is_local_url, made_new_post, posting_limit, user_or_address_key
+from community.core.security import action_limit, is_local_url, made_new_post, posting_limit, user_or_address_key
 from community.extensions import db, limiter, login_manager
 from community.moderation.models import FlagReason
 from community.places.services import all_localities, tree_order
@@ -246,6 +246,7 @@ def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, ba
 
 @bp.post("/threads/<int:thread_id>/support", endpoint="support_thread")
 @bp.post("/threads/<int:thread_id>/unsupport", endpoint="unsupport_thread")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def toggle_thread_support(thread_id: int):
     """Support a thread once, or take the support back; the button swaps in place with htmx."""
     thread = thread_for(thread_id, current_user)
@@ -257,6 +258,7 @@ def toggle_thread_support(thread_id: int):
 
 @bp.post("/comments/<int:comment_id>/support", endpoint="support_comment")
 @bp.post("/comments/<int:comment_id>/unsupport", endpoint="unsupport_comment")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def toggle_comment_support(comment_id: int):
     """Support a comment once, or take the support back; the button swaps in place with htmx."""
     comment = comment_for(comment_id, current_user)
@@ -267,6 +269,7 @@ def toggle_comment_support(comment_id: int):
 
 @bp.post("/threads/<int:thread_id>/follow", endpoint="follow")
 @bp.post("/threads/<int:thread_id>/unfollow", endpoint="unfollow")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def toggle_follow(thread_id: int):
     """Follow a thread or stop following it; signed-in users."""
     thread = thread_for(thread_id, current_user)
