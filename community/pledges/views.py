@@ -210,6 +210,13 @@ def reaction(pledge_id: int):
     return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#checks")
 
 
+def _inert(value):
+    """Keep spreadsheet programs from running a cell that starts like a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _pledge_url(pledge) -> str:
     return url_for("pledges.show", pledge_id=pledge.id, _external=True)
 
@@ -226,7 +233,7 @@ def export_csv():
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
         for row in export_rows(filters, _pledge_url):
-            writer.writerow(row)
+            writer.writerow({key: _inert(value) for key, value in row.items()})
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate(0)

@@ -171,3 +171,9 @@ def test_each_pledge_has_a_discussion_to_comment_on_and_follow(app, client, pled
     client.submit(f"/threads/{discussion.id}/comments", {"body": "Бұл уәде маңызды.", "submission_key": "d1"})
     assert "Discuss: 1 comment" in client.get(f"/pledges/{pledge.id}?lang=en").get_data(as_text=True)
     assert "discussion of a pledge" in client.get(f"/threads/{discussion.id}?lang=en").get_data(as_text=True)
+
+
+def test_csv_cells_never_start_a_formula(client, deputy_profile, village):
+    create_pledge(deputy_profile, village, title="=HYPERLINK(\"http://evil.example\")")
+    rows = list(csv.DictReader(io.StringIO(client.get("/pledges.csv").get_data(as_text=True))))
+    assert rows[0]["title"].startswith("'=")
