@@ -90,3 +90,20 @@ def create_pledge(deputy, locality: Locality, title: str = "Ауылға жаң�
 def _system_user() -> User:
     return db.session.scalar(db.select(User).filter_by(email="system@example.kz")) or create_user(
         "moderator", email="system@example.kz")
+
+
+def create_event(organiser: User, locality: Locality, capacity: int = 3, **fields):
+    """A committed event starting in a week."""
+    from datetime import timedelta
+
+    from community.core.db import utcnow
+    from community.events.models import EventKind
+    from community.events.services import create_event as announce
+
+    starts = fields.pop("starts_at", utcnow() + timedelta(days=7))
+    event = announce(organiser, title=fields.pop("title", "Тәжірибе алмасу семинары"),
+                     kind=fields.pop("kind", EventKind.SEMINAR), starts_at=starts,
+                     ends_at=fields.pop("ends_at", starts + timedelta(hours=2)), locality_id=locality.id,
+                     capacity=capacity, **fields)
+    db.session.commit()
+    return event

@@ -162,6 +162,21 @@ def can_react_to_update(user, pledge) -> bool:
     return can_take_part(user) and pledge.deputy.user_id != user.id
 
 
+def can_organise_events(user) -> bool:
+    """Deputies (their reception days), moderators and admins announce events."""
+    return can_take_part(user) and (can_moderate(user) or has_role(user, Role.DEPUTY))
+
+
+def can_manage_event(user, event) -> bool:
+    """The organiser, moderators and admins edit and cancel an event and see its registrants."""
+    return _is_signed_in(user) and (event.organiser_id == user.id or can_moderate(user))
+
+
+def can_register(user, event) -> bool:
+    """Signed-in, unsuspended residents register while registration is open."""
+    return can_take_part(user) and event.registration_open()
+
+
 RULES = {
     name: rule
     for name, rule in globals().items()

@@ -1,0 +1,63 @@
+"""Event forms: shape checks and messages in the user's language."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from community.events.models import EventKind
+from community.places.forms import LocalityField
+
+
+def local_to_utc(value: datetime | None) -> datetime | None:
+    """A time typed in Almaty time, as an aware UTC time."""
+    if value is None:
+        return None
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+
+
+class EventForm(FlaskForm):
+    """Announce an event."""
+
+    title = StringField(_l("Title"), validators=[
+        DataRequired(message=_l("This field is required.")),
+        Length(min=5, max=200, message=_l("From %(min)d to %(max)d characters.", min=5, max=200))])
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.label) for k in EventKind], validate_choice=False)
+    description = TextAreaField(_l("Description"), validators=[
+        Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
+    starts_at = DateTimeLocalField(_l("Starts (Almaty time)"), format="%Y-%m-%dT%H:%M",
+                                   validators=[InputRequired(message=_l("Enter a date and time."))])
+    ends_at = DateTimeLocalField(_l("Ends (Almaty time)"), format="%Y-%m-%dT%H:%M",
+                                 validators=[InputRequired(message=_l("Enter a date and time."))])
+    registration_closes_at = DateTimeLocalField(_l("Registration closes (optional)"), format="%Y-%m-%dT%H:%M",
+                                                validators=[Optional()])
+    locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
+    address = StringField(_l("Address"), validators=[
+        Length(max=300, message=_l("At most %(max)d characters.", max=300))])
+    room = StringField(_l("Room"), validators=[Length(max=100, message=_l("At most %(max)d characters.", max=100))])
+    online_url = StringField(_l("Online link (optional)"), validators=[Optional(), Length(max=500)])
+    capacity = IntegerField(_l("Places"), default=30, validators=[
+        InputRequired(message=_l("This field is required.")),
+        NumberRange(min=1, max=10_000, message=_l("From %(min)d to %(max)d.", min=1, max=10_000))])
+
+    def validate_kind(self, field) -> None:
+        if field.data not in {k.value for k in EventKind}:
+            raise ValidationError(_l("Choose a kind from the list."))
+
+    def validate_ends_at(self, field) -> None:
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must come after the start."))
+
+    def validate_registration_closes_at(self, field) -> None:
+        if field.data and self.starts_at.data and field.data > self.starts_at.data:
+            raise ValidationError(_l("Registration must close before the start."))
+
+    def validate_online_url(self, field) -> None:
+        if field.data and not field.data.startswith(("http://", "https://")):
+            raise ValidationError(_l("Enter a web address starting with http or https."))

@@ -1,0 +1,120 @@
+"""Events and registrations; capacity is kept by guarded writes, never by read-then-write."""
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.core.db import UTCDateTime, enum_type, utcnow
+from community.extensions import db
+from community.places.models import Locality
+
+
+class EventKind(enum.Enum):
+    """What sort of gathering an event is."""
+
+    SEMINAR = "seminar"
+    EXPERIENCE_SEMINAR = "experience_seminar"
+    TRAINING = "training"
+    PUBLIC_RECEPTION = "public_reception"
+    YOUTH_COUNCIL = "youth_council"
+    STREET_COMMITTEE = "street_committee"
+    COUNCIL_SESSION = "council_session"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        """The kind's translated name."""
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    EventKind.SEMINAR: _l("Seminar"),
+    EventKind.EXPERIENCE_SEMINAR: _l("Experience-sharing seminar"),
+    EventKind.TRAINING: _l("Training"),
+    EventKind.PUBLIC_RECEPTION: _l("Public reception"),
+    EventKind.YOUTH_COUNCIL: _l("Youth council meeting"),
+    EventKind.STREET_COMMITTEE: _l("Street committee meeting"),
+    EventKind.COUNCIL_SESSION: _l("Council session"),
+    EventKind.OTHER: _l("Other"),
+}
+
+
+class RegistrationState(enum.Enum):
+    """Where a registration stands."""
+
+    GOING = "going"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self):
+        """The state's translated name."""
+        return REGISTRATION_LABELS[self]
+
+
+REGISTRATION_LABELS = {
+    RegistrationState.GOING: _l("Registered"),
+    RegistrationState.WAITING: _l("On the waiting list"),
+    RegistrationState.CANCELLED: _l("Cancelled"),
+}
+
+
+class Event(db.Model):
+    """A seminar, meeting or reception with a place, a capacity and registrations."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind, length=30), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    address: Mapped[str] = mapped_column(String(300), default="")
+    room: Mapped[str] = mapped_column(String(100), default="")
+    online_url: Mapped[str] = mapped_column(String(500), default="")
+    locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    capacity: Mapped[int] = mapped_column()
+    going_count: Mapped[int] = mapped_column(default=0)
+    waiting_count: Mapped[int] = mapped_column(default=0)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+    report: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    locality: Mapped[Locality] = relationship()
+    organiser: Mapped[User] = relationship()
+
+    @property
+    def places_left(self) -> int:
+        """Free places; never below zero."""
+        return max(self.capacity - self.going_count, 0)
+
+    def registration_open(self, now: datetime | None = None) -> bool:
+        """Open until the organiser's deadline or the start, unless cancelled."""
+        now = now or utcnow()
+        closes = self.registration_closes_at or self.starts_at
+        return self.cancelled_at is None and now < closes
+
+
+class Registration(db.Model):
+    """One resident's place at an event, or their place in its waiting list; one row per resident."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (UniqueConstraint("event_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    state: Mapped[RegistrationState] = mapped_column(enum_type(RegistrationState), index=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    attended: Mapped[bool | None] = mapped_column()
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User] = relationship()

@@ -1,0 +1,186 @@
+"""Event workflows: listing, registering within capacity, the waiting list, cancelling, calendars."""
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from community.accounts.models import User
+from community.core.db import utcnow
+from community.events.models import Event, EventKind, Registration, RegistrationState
+from community.extensions import db
+from community.places.models import Locality
+from community.places.services import within
+
+PER_PAGE = 20
+G, W, X = RegistrationState.GOING, RegistrationState.WAITING, RegistrationState.CANCELLED
+
+
+@dataclass
+class EventFilters:
+    """What the event list is narrowed to; unknown values are ignored."""
+
+    locality: Locality | None = None
+    kind: EventKind | None = None
+    past: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "EventFilters":
+        """Read the filters from a query string."""
+        slug = args.get("place", "").strip()
+        locality = db.session.scalar(db.select(Locality).filter_by(slug=slug)) if slug else None
+        kind = next((k for k in EventKind if k.value == args.get("kind")), None)
+        page = args.get("page", "")
+        return cls(locality, kind, args.get("when") == "past",
+                   int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+
+    def args(self, **changes) -> dict:
+        """The filters as query arguments."""
+        values = {"place": self.locality.slug if self.locality else None,
+                  "kind": self.kind.value if self.kind else None, "when": "past" if self.past else None}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value}
+
+
+def filtered_events(filters: EventFilters):
+    """Upcoming events soonest first, or past ones latest first, with place and organiser loaded."""
+    now = utcnow()
+    statement = db.select(Event).options(joinedload(Event.locality), joinedload(Event.organiser))
+    statement = within(statement, Event.locality_id, filters.locality)
+    if filters.kind:
+        statement = statement.where(Event.kind == filters.kind)
+    if filters.past:
+        return statement.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id)
+    return statement.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+
+
+def event_page(filters: EventFilters):
+    """One page of the event list."""
+    return db.paginate(filtered_events(filters), page=filters.page, per_page=PER_PAGE, error_out=False)
+
+
+def event_or_404(event_id: int) -> Event:
+    """An event with its place and organiser loaded, or 404."""
+    event = db.session.scalar(db.select(Event).where(Event.id == event_id)
+                              .options(joinedload(Event.locality), joinedload(Event.organiser)))
+    if event is None:
+        abort(404)
+    return event
+
+
+def registration_of(user, event: Event) -> Registration | None:
+    """The user's registration at an event, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(db.select(Registration).filter_by(event_id=event.id, user_id=user.id))
+
+
+def waiting_position(registration: Registration) -> int:
+    """1 for the first in the waiting list, and so on."""
+    ahead = db.session.scalar(
+        db.select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.state == W,
+            (Registration.queued_at < registration.queued_at)
+            | ((Registration.queued_at == registration.queued_at) & (Registration.id < registration.id)),
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def _change(model, row_id: int, **values) -> None:
+    db.session.execute(update(model).where(model.id == row_id).values(**values)
+                       .execution_options(synchronize_session=False))
+
+
+def _take_place(event_id: int) -> bool:
+    """Take one place if one is free; the condition is checked by the database under its row lock."""
+    return db.session.execute(
+        update(Event)
+        .where(Event.id == event_id, Event.going_count < Event.capacity, Event.cancelled_at.is_(None))
+        .values(going_count=Event.going_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+
+
+def register(user: User, event: Event) -> Registration:
+    """Give the user a place, or a place in the waiting list; repeating it changes nothing. Flushes."""
+    registration = registration_of(user, event)
+    if registration is not None:
+        reopened = db.session.execute(
+            update(Registration).where(Registration.id == registration.id, Registration.state == X)
+            .values(state=W, queued_at=utcnow(), attended=None).execution_options(synchronize_session=False)
+        ).rowcount
+        if not reopened:
+            return registration
+    else:
+        registration = Registration(event_id=event.id, user_id=user.id, state=W)
+        try:
+            with db.session.begin_nested():
+                db.session.add(registration)
+        except IntegrityError:
+            return registration_of(user, event)
+    if _take_place(event.id):
+        _change(Registration, registration.id, state=G)
+    else:
+        _change(Event, event.id, waiting_count=Event.waiting_count + 1)
+    db.session.expire(registration)
+    db.session.expire(event, ["going_count", "waiting_count"])
+    return registration
+
+
+def cancel_registration(user: User, event: Event) -> None:
+    """Give the place up; the first in the waiting list moves up at once. Repeating it changes nothing."""
+    registration = registration_of(user, event)
+    if registration is None or registration.state is X:
+        return
+    was = registration.state
+    left = db.session.execute(
+        update(Registration).where(Registration.id == registration.id, Registration.state == was)
+        .values(state=X).execution_options(synchronize_session=False)
+    ).rowcount
+    if not left:
+        return
+    if was is G:
+        _change(Event, event.id, going_count=Event.going_count - 1)
+        promote_waiting(event)
+    else:
+        _change(Event, event.id, waiting_count=Event.waiting_count - 1)
+    db.session.expire(registration)
+    db.session.expire(event, ["going_count", "waiting_count"])
+
+
+def promote_waiting(event: Event) -> Registration | None:
+    """Move the first of the waiting list into a free place, if there is one."""
+    while True:
+        candidate = db.session.scalar(
+            db.select(Registration).where(Registration.event_id == event.id, Registration.state == W)
+            .order_by(Registration.queued_at, Registration.id).limit(1)
+        )
+        if candidate is None or not _take_place(event.id):
+            return None
+        moved = db.session.execute(
+            update(Registration).where(Registration.id == candidate.id, Registration.state == W)
+            .values(state=G, promoted_at=utcnow()).execution_options(synchronize_session=False)
+        ).rowcount
+        if moved:
+            _change(Event, event.id, waiting_count=Event.waiting_count - 1)
+            db.session.expire(candidate)
+            return candidate
+        _change(Event, event.id, going_count=Event.going_count - 1)  # someone else moved them; try the next
+
+
+def cancel_event(event: Event, reason: str) -> None:
+    """Cancel an event with a reason; registration closes."""
+    event.cancelled_at = utcnow()
+    event.cancel_reason = reason
+
+
+def create_event(organiser: User, **fields) -> Event:
+    """Announce an event; flushes."""
+    event = Event(organiser_id=organiser.id, **fields)
+    db.session.add(event)
+    db.session.flush()
+    return event

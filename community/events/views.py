@@ -1,0 +1,160 @@
+"""Event pages: the list, an event with its registration button, announcing and cancelling, calendars."""
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.permissions import can_manage_event, can_organise_events, can_register
+from community.core.security import action_limit, user_or_address_key
+from community.core.text import excerpt
+from community.events import bp
+from community.events.forms import EventForm, local_to_utc
+from community.events.models import EventKind, RegistrationState
+from community.events.services import (
+    EventFilters,
+    cancel_event,
+    cancel_registration,
+    create_event,
+    event_or_404,
+    event_page,
+    filtered_events,
+    register,
+    registration_of,
+    waiting_position,
+)
+from community.extensions import db, limiter, login_manager
+from community.places.services import all_localities, tree_order
+from community.threads.forms import ReasonForm
+
+INVALID = 422
+
+
+def _deny_unless(allowed: bool) -> None:
+    """Visitors go to sign in; signed-in users who may not act get 403."""
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not allowed:
+        abort(403)
+
+
+@bp.get("/events/")
+def index():
+    """Upcoming or past events, by locality and kind; anyone may look."""
+    filters = EventFilters.from_args(request.args)
+    return render("events/index.html", block="results", filters=filters, pagination=event_page(filters),
+                  kinds=list(EventKind), localities=tree_order(all_localities()))
+
+
+def _event_context(event, reason_form=None) -> dict:
+    registration = registration_of(current_user, event)
+    position = waiting_position(registration) if registration and registration.state is RegistrationState.WAITING \
+        else None
+    return {"event": event, "registration": registration, "position": position,
+            "reason_form": reason_form or ReasonForm(formdata=None)}
+
+
+@bp.get("/events/<int:event_id>")
+def show(event_id: int):
+    """An event with its place, time, places left and the registration button; anyone may look."""
+    event = event_or_404(event_id)
+    return render("events/show.html", block="registration", **_event_context(event))
+
+
+@bp.post("/events/<int:event_id>/register", endpoint="register")
+@bp.post("/events/<int:event_id>/unregister", endpoint="unregister")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def registration(event_id: int):
+    """Register (a place or the waiting list) or give the place up; the button swaps in place with htmx."""
+    event = event_or_404(event_id)
+    leaving = request.endpoint.endswith(".unregister")
+    _deny_unless(True if leaving else can_register(current_user, event))
+    if leaving:
+        cancel_registration(current_user, event)
+    else:
+        register(current_user, event)
+    db.session.commit()
+    if wants_fragment():
+        return render("events/show.html", block="registration", **_event_context(event_or_404(event_id)))
+    return redirect_to(url_for("events.show", event_id=event.id))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new():
+    """Announce an event: deputies, moderators and admins."""
+    _deny_unless(can_organise_events(current_user))
+    form = EventForm()
+    form.locality.load_choices()
+    if form.validate_on_submit():
+        event = create_event(
+            current_user, title=form.title.data, kind=EventKind(form.kind.data), description=form.description.data,
+            starts_at=local_to_utc(form.starts_at.data), ends_at=local_to_utc(form.ends_at.data),
+            registration_closes_at=local_to_utc(form.registration_closes_at.data), locality_id=form.locality.data,
+            address=form.address.data or "", room=form.room.data or "", online_url=form.online_url.data or "",
+            capacity=form.capacity.data,
+        )
+        db.session.commit()
+        flash(_("The event is announced."), "success")
+        return redirect_to(url_for("events.show", event_id=event.id))
+    status = INVALID if form.is_submitted() else 200
+    return render("events/new.html", block="form", status=status, form=form)
+
+
+@bp.post("/events/<int:event_id>/cancel")
+def cancel(event_id: int):
+    """Cancel an event with a reason: its organiser, moderators and admins."""
+    event = event_or_404(event_id)
+    _deny_unless(can_manage_event(current_user, event))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return render("events/show.html", status=INVALID, **_event_context(event, reason_form=form))
+    cancel_event(event, form.reason.data)
+    db.session.commit()
+    flash(_("The event is cancelled."), "success")
+    return redirect_to(url_for("events.show", event_id=event.id))
+
+
+def _calendar(events) -> bytes:
+    """Events as an iCalendar file (RFC 5545) with times in Asia/Almaty and stable UIDs."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{current_app.config['SITE_NAME']}//events//KK")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-timezone", str(zone))
+    host = request.host.split(":")[0]
+    for event in events:
+        entry = CalendarEvent()
+        entry.add("uid", f"event-{event.id}@{host}")
+        entry.add("summary", event.title)
+        entry.add("dtstart", event.starts_at.astimezone(zone))
+        entry.add("dtend", event.ends_at.astimezone(zone))
+        entry.add("dtstamp", event.created_at)
+        entry.add("location", ", ".join(part for part in (event.address, event.room) if part) or event.online_url)
+        entry.add("description", excerpt(event.description, length=1000))
+        entry.add("url", url_for("events.show", event_id=event.id, _external=True))
+        entry.add("status", "CANCELLED" if event.cancelled_at else "CONFIRMED")
+        calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def _ics(body: bytes, name: str):
+    response = current_app.response_class(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    return response
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_ics(event_id: int):
+    """One event as a calendar file."""
+    return _ics(_calendar([event_or_404(event_id)]), f"event-{event_id}")
+
+
+@bp.get("/events.ics")
+def feed_ics():
+    """A subscribable calendar of upcoming events with the list's filters."""
+    filters = EventFilters.from_args(request.args)
+    return _ics(_calendar(db.session.scalars(filtered_events(filters).limit(500))), "events")

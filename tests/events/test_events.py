@@ -1,0 +1,176 @@
+"""Events: capacity and the waiting list, cancelling and promotion, deadlines, pages, calendars, access."""
+import threading
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from community.core.db import utcnow
+from community.events.models import Event, Registration, RegistrationState
+from community.events.services import cancel_registration, register, waiting_position
+from community.extensions import db
+from tests.factories import create_event, create_user
+
+G, W, X = RegistrationState.GOING, RegistrationState.WAITING, RegistrationState.CANCELLED
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def event(moderator, village):
+    return create_event(moderator, village, capacity=2)
+
+
+def state_of(user, event):
+    db.session.expire_all()
+    return db.session.scalar(db.select(Registration).filter_by(user_id=user.id, event_id=event.id)).state
+
+
+def test_places_then_the_waiting_list_in_order(event):
+    people = [create_user("resident") for _ in range(4)]
+    for person in people:
+        register(person, event)
+    db.session.commit()
+    assert [state_of(p, event) for p in people] == [G, G, W, W]
+    waiting = db.session.scalar(db.select(Registration).filter_by(user_id=people[3].id))
+    assert waiting_position(waiting) == 2
+    db.session.expire_all()
+    event = db.session.get(Event, event.id)
+    assert (event.going_count, event.waiting_count, event.places_left) == (2, 2, 0)
+
+
+def test_cancelling_promotes_the_first_waiting(event):
+    people = [create_user("resident") for _ in range(4)]
+    for person in people:
+        register(person, event)
+    cancel_registration(people[0], event)
+    db.session.commit()
+    assert [state_of(p, event) for p in people] == [X, G, G, W]
+    assert db.session.scalar(db.select(Registration).filter_by(user_id=people[2].id)).promoted_at is not None
+    register(people[0], event)  # coming back means the end of the queue
+    db.session.commit()
+    assert state_of(people[0], event) is W
+
+
+def test_registering_twice_changes_nothing(event, resident):
+    register(resident, event)
+    register(resident, event)
+    db.session.commit()
+    assert db.session.get(Event, event.id).going_count == 1
+
+
+def test_capacity_is_never_exceeded_under_concurrency(app, moderator, village):
+    event = create_event(moderator, village, capacity=10)
+    people = [create_user("resident").id for _ in range(30)]
+    event_id = event.id
+    db.session.commit()
+    errors = []
+
+    def sign_up(user_id):
+        from community.accounts.models import User
+
+        with app.app_context():
+            try:
+                register(db.session.get(User, user_id), db.session.get(Event, event_id))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    workers = [threading.Thread(target=sign_up, args=(user_id,)) for user_id in people]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    states = [r.state for r in db.session.scalars(db.select(Registration).filter_by(event_id=event_id))]
+    assert states.count(G) == 10 and states.count(W) == 20
+    event = db.session.get(Event, event_id)
+    assert (event.going_count, event.waiting_count) == (10, 20)
+
+
+def test_registration_closes_at_the_deadline(client, moderator, village, resident, login_as):
+    closed = create_event(moderator, village, registration_closes_at=utcnow() - timedelta(hours=1))
+    login_as(resident)
+    assert client.submit(f"/events/{closed.id}/register").status_code == 403
+    assert db.session.scalar(db.select(db.func.count(Registration.id))) == 0
+
+
+def test_register_and_cancel_with_htmx(client, event, resident, login_as):
+    login_as(resident)
+    response = client.submit(f"/events/{event.id}/register?lang=en", headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in html and "You are registered" in html
+    assert "1 place left" in html
+    html = client.submit(f"/events/{event.id}/unregister?lang=en", headers=HTMX).get_data(as_text=True)
+    assert "2 places left" in html
+
+
+def test_register_without_javascript_redirects(client, event, resident, login_as):
+    login_as(resident)
+    assert client.submit(f"/events/{event.id}/register").status_code == 303
+    assert client.submit(f"/events/{event.id}/register").status_code == 303
+    assert db.session.get(Event, event.id).going_count == 1
+
+
+def test_a_full_event_shows_the_waiting_position(client, moderator, village, resident, login_as):
+    full = create_event(moderator, village, capacity=1)
+    register(create_user("resident"), full)
+    db.session.commit()
+    login_as(resident)
+    html = client.submit(f"/events/{full.id}/register?lang=en", headers=HTMX).get_data(as_text=True)
+    assert "number 1 on the waiting list" in html
+
+
+def test_visitors_are_sent_to_sign_in(client, event):
+    response = client.submit(f"/events/{event.id}/register")
+    assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+
+
+def test_lists_and_pages(client, event):
+    html = client.get("/events/?lang=en").get_data(as_text=True)
+    assert event.title in html and "2 places left" in html
+    assert "<html" not in client.get("/events/", headers=HTMX).get_data(as_text=True)
+    assert event.title not in client.get("/events/?when=past").get_data(as_text=True)
+    assert client.get(f"/events/{event.id}").status_code == 200
+
+
+def test_calendars_parse_with_the_almaty_zone_and_stable_uids(client, event, moderator, login_as):
+    first = Calendar.from_ical(client.get(f"/events/{event.id}.ics").data)
+    entry = first.walk("VEVENT")[0]
+    assert str(entry["summary"]) == event.title
+    assert entry.decoded("dtstart").tzinfo is not None
+    assert str(entry.decoded("dtstart").tzinfo) == "Asia/Almaty"
+    assert entry.decoded("dtstart") == event.starts_at.replace(microsecond=0)
+    uid = str(entry["uid"])
+    feed = Calendar.from_ical(client.get("/events.ics").data)
+    assert uid in [str(item["uid"]) for item in feed.walk("VEVENT")]
+    login_as(moderator)
+    client.submit(f"/events/{event.id}/cancel", {"reason": "Зал жөндеуде"})
+    cancelled = Calendar.from_ical(client.get(f"/events/{event.id}.ics").data).walk("VEVENT")[0]
+    assert str(cancelled["status"]) == "CANCELLED"
+
+
+@pytest.mark.parametrize("who, status", [("resident", 403), ("deputy", 200), ("moderator", 200)])
+def test_who_may_announce(app, login_as, who, status):
+    client = login_as(create_user(who), with_client=app.test_client())
+    assert client.get("/events/new").status_code == status
+
+
+def test_announcing_an_event(client, deputy, village, login_as):
+    login_as(deputy)
+    response = client.submit("/events/new?lang=en", {
+        "title": "Қоғамдық қабылдау", "kind": "public_reception", "description": "Депутатпен кездесу.",
+        "starts_at": "2030-03-02T10:00", "ends_at": "2030-03-02T13:00", "locality": str(village.id),
+        "address": "Абай көшесі, 12", "room": "204", "capacity": "20"})
+    assert response.status_code == 303
+    event = db.session.scalar(db.select(Event))
+    assert event.starts_at.hour == 5  # 10:00 in Almaty is 05:00 UTC
+    bad = client.submit("/events/new?lang=en", {
+        "title": "Қоғамдық қабылдау", "kind": "public_reception", "starts_at": "2030-03-02T10:00",
+        "ends_at": "2030-03-02T09:00", "locality": str(village.id), "capacity": "20"})
+    assert bad.status_code == 422 and "end must come after the start" in bad.get_data(as_text=True)
+
+
+def test_only_organisers_and_moderators_cancel(app, login_as, event, deputy):
+    other = login_as(deputy, with_client=app.test_client())
+    assert other.submit(f"/events/{event.id}/cancel", {"reason": "Себеп"}).status_code == 403
+    assert db.session.get(Event, event.id).cancelled_at is None
