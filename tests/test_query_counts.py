@@ -133,3 +133,27 @@ def test_a_pledge_page_stays_flat_with_2_or_100_updates(client, pledge, deputy, 
     with counted_queries() as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small) <= 10, large
+
+
+def test_the_event_list_and_page_stay_flat(client, moderator, village, resident, login_as):
+    from community.events.services import register
+    from tests.factories import create_event
+
+    login_as(resident)
+    events = [create_event(moderator, village, capacity=5, title=f"Кездесу {n}") for n in range(3)]
+    url = f"/events/{events[0].id}"
+    with counted_queries() as small_list:
+        assert client.get("/events/").status_code == 200
+    with counted_queries() as small_page:
+        assert client.get(url).status_code == 200
+    for n in range(57):
+        create_event(moderator, village, capacity=5, title=f"Тағы кездесу {n}")
+    for _ in range(12):
+        register(create_user(), events[0])
+    db.session.commit()
+    with counted_queries() as large_list:
+        assert client.get("/events/").status_code == 200
+    with counted_queries() as large_page:
+        assert client.get(url).status_code == 200
+    assert len(large_list) == len(small_list) <= 10
+    assert len(large_page) == len(small_page) <= 10
