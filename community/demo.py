@@ -248,7 +248,7 @@ def _load_events(by_slug: dict[str, Locality]) -> int:
     residents = [user for user in people.values() if user.role is Role.RESIDENT]
     added = 0
     now = utcnow().replace(minute=0, second=0, microsecond=0)
-    for key, kind, title, place, days, hours, capacity, organiser, registrants, cancelled, report in EVENTS:
+    for _key, kind, title, place, days, hours, capacity, organiser, registrants, cancelled, report in EVENTS:
         if db.session.scalar(db.select(Event).filter_by(title=title)) is not None:
             continue
         starts = now + timedelta(days=days, hours=10 - now.hour)
