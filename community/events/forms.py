@@ -61,3 +61,16 @@ class EventForm(FlaskForm):
     def validate_online_url(self, field) -> None:
         if field.data and not field.data.startswith(("http://", "https://")):
             raise ValidationError(_l("Enter a web address starting with http or https."))
+
+
+class AttendanceForm(FlaskForm):
+    """Who came: checkboxes named `attended`, read by the view; this form carries the CSRF check."""
+
+
+class ReportForm(FlaskForm):
+    """The report after the event: what was discussed and decided."""
+
+    report = TextAreaField(_l("What was discussed and decided"), validators=[
+        DataRequired(message=_l("This field is required.")),
+        Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000))],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))

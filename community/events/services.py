@@ -184,3 +184,26 @@ def create_event(organiser: User, **fields) -> Event:
     db.session.add(event)
     db.session.flush()
     return event
+
+
+def registrants(event: Event) -> dict:
+    """Who is going and who waits, in order, with their accounts; for the organiser."""
+    rows = list(db.session.scalars(
+        db.select(Registration).where(Registration.event_id == event.id, Registration.state != X)
+        .options(joinedload(Registration.user)).order_by(Registration.queued_at, Registration.id)
+    ))
+    return {"going": [r for r in rows if r.state is G], "waiting": [r for r in rows if r.state is W]}
+
+
+def mark_attendance(event: Event, present_ids: set[int]) -> int:
+    """Record who came among those registered; returns how many attended."""
+    going = registrants(event)["going"]
+    for registration in going:
+        registration.attended = registration.id in present_ids
+    return sum(1 for registration in going if registration.attended)
+
+
+def attendance_count(event: Event) -> int:
+    """How many registered residents came, as marked by the organiser."""
+    return db.session.scalar(db.select(func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.attended.is_(True))) or 0

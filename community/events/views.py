@@ -1,28 +1,35 @@
-"""Event pages: the list, an event with its registration button, announcing and cancelling, calendars."""
+"""Event pages: the list, an event with its registration button, organising, attendance, reports, calendars."""
+import csv
+import io
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from community.core.db import utcnow
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import can_manage_event, can_organise_events, can_register
 from community.core.security import action_limit, user_or_address_key
 from community.core.text import excerpt
 from community.events import bp
-from community.events.forms import EventForm, local_to_utc
+from community.events.forms import AttendanceForm, EventForm, ReportForm, local_to_utc
 from community.events.models import EventKind, RegistrationState
 from community.events.services import (
     EventFilters,
+    attendance_count,
     cancel_event,
     cancel_registration,
     create_event,
     event_or_404,
     event_page,
     filtered_events,
+    mark_attendance,
     register,
+    registrants,
     registration_of,
     waiting_position,
 )
@@ -115,6 +122,59 @@ def cancel(event_id: int):
     db.session.commit()
     flash(_("The event is cancelled."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/registrants", methods=["GET", "POST"])
+def registrant_list(event_id: int):
+    """The registrants and the waiting list, and attendance after the start: organiser, moderators, admins."""
+    event = event_or_404(event_id)
+    _deny_unless(can_manage_event(current_user, event))
+    if request.method == "POST":
+        form = AttendanceForm()
+        if not form.validate_on_submit():
+            abort(400)
+        if utcnow() < event.starts_at:
+            abort(409)
+        present = {int(value) for value in request.form.getlist("attended") if value.isdigit() and len(value) < 10}
+        came = mark_attendance(event, present)
+        db.session.commit()
+        flash(ngettext("%(num)d person attended.", "%(num)d people attended.", came), "success")
+        return redirect_to(url_for("events.registrant_list", event_id=event.id))
+    return render("events/registrants.html", event=event, lists=registrants(event), started=utcnow() >= event.starts_at)
+
+
+@bp.get("/events/<int:event_id>/registrants.csv")
+def registrants_csv(event_id: int):
+    """The registrants as CSV: organiser, moderators, admins."""
+    event = event_or_404(event_id)
+    _deny_unless(can_manage_event(current_user, event))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name", "email", "state", "registered_at", "attended"])
+    lists = registrants(event)
+    for registration in lists["going"] + lists["waiting"]:
+        writer.writerow([registration.user.display_name, registration.user.email, registration.state.value,
+                         registration.queued_at.isoformat(), "" if registration.attended is None
+                         else ("yes" if registration.attended else "no")])
+    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-registrants.csv"'
+    return response
+
+
+@bp.route("/events/<int:event_id>/report", methods=["GET", "POST"])
+def report(event_id: int):
+    """Write the report after the event (Markdown): organiser, moderators, admins."""
+    event = event_or_404(event_id)
+    _deny_unless(can_manage_event(current_user, event))
+    form = ReportForm(data={"report": event.report})
+    if form.validate_on_submit():
+        event.report = form.report.data
+        db.session.commit()
+        flash(_("The report is published."), "success")
+        return redirect_to(url_for("events.show", event_id=event.id))
+    status = INVALID if form.is_submitted() else 200
+    return render("events/report.html", block="form", status=status, form=form, event=event,
+                  attended=attendance_count(event))
 
 
 def _calendar(events) -> bytes:

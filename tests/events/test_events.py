@@ -174,3 +174,42 @@ def test_only_organisers_and_moderators_cancel(app, login_as, event, deputy):
     other = login_as(deputy, with_client=app.test_client())
     assert other.submit(f"/events/{event.id}/cancel", {"reason": "Себеп"}).status_code == 403
     assert db.session.get(Event, event.id).cancelled_at is None
+
+
+def test_the_organiser_sees_registrants_marks_attendance_and_writes_the_report(app, login_as, moderator, village,
+                                                                               resident, deputy):
+    from datetime import timedelta
+
+    from community.core.db import utcnow
+
+    started = create_event(moderator, village, capacity=5, starts_at=utcnow() - timedelta(hours=1))
+    came, missed = resident, create_user("resident")
+    for person in (came, missed):
+        register(person, started)
+    db.session.commit()
+    came_id = db.session.scalar(db.select(Registration.id).filter_by(user_id=came.id))
+    outsider = login_as(deputy, with_client=app.test_client())
+    assert outsider.get(f"/events/{started.id}/registrants").status_code == 403
+    assert outsider.get(f"/events/{started.id}/registrants.csv").status_code == 403
+    organiser = login_as(moderator, with_client=app.test_client())
+    html = organiser.get(f"/events/{started.id}/registrants?lang=en").get_data(as_text=True)
+    assert came.display_name in html and missed.display_name in html
+    assert came.email in organiser.get(f"/events/{started.id}/registrants.csv").get_data(as_text=True)
+    response = organiser.submit(f"/events/{started.id}/registrants?lang=en", {"attended": str(came_id)})
+    assert response.status_code == 303
+    assert db.session.scalar(db.select(Registration).filter_by(user_id=came.id)).attended is True
+    assert db.session.scalar(db.select(Registration).filter_by(user_id=missed.id)).attended is False
+    page = organiser.get(f"/events/{started.id}/report?lang=en").get_data(as_text=True)
+    assert "1 person attended" in page
+    organiser.submit(f"/events/{started.id}/report", {"report": "**Шешім:** келесі кездесу наурызда."})
+    shown = app.test_client().get(f"/events/{started.id}").get_data(as_text=True)
+    assert "<strong>Шешім:</strong>" in shown
+
+
+def test_residents_see_counts_not_names(client, event, resident, login_as):
+    other = create_user("resident", name="Құпия Тұрғын")
+    register(other, event)
+    db.session.commit()
+    login_as(resident)
+    assert "Құпия Тұрғын" not in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert client.get(f"/events/{event.id}/registrants").status_code == 403
