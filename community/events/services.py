@@ -207,3 +207,26 @@ def attendance_count(event: Event) -> int:
     """How many registered residents came, as marked by the organiser."""
     return db.session.scalar(db.select(func.count(Registration.id)).where(
         Registration.event_id == event.id, Registration.attended.is_(True))) or 0
+
+
+def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
+    """The weeks of a month (Monday first) with each day's events, in Almaty time, from one query."""
+    import calendar
+    from datetime import date, datetime
+
+    first = datetime(year, month, 1, tzinfo=zone)
+    following = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
+    statement = db.select(Event).options(joinedload(Event.locality)).where(
+        Event.starts_at >= first, Event.starts_at < following).order_by(Event.starts_at, Event.id)
+    statement = within(statement, Event.locality_id, filters.locality)
+    if filters.kind:
+        statement = statement.where(Event.kind == filters.kind)
+    by_day: dict[date, list[Event]] = {}
+    for event in db.session.scalars(statement):
+        by_day.setdefault(event.starts_at.astimezone(zone).date(), []).append(event)
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    previous = (year - (month == 1), (month - 2) % 12 + 1)
+    return {"weeks": weeks, "by_day": by_day, "first": first.date(), "month": month,
+            "previous": f"{previous[0]:04d}-{previous[1]:02d}",
+            "next": f"{following.year:04d}-{following.month:02d}",
+            "events": [event for day in sorted(by_day) for event in by_day[day]]}

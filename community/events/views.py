@@ -28,6 +28,7 @@ from community.events.services import (
     event_page,
     filtered_events,
     mark_attendance,
+    month_view,
     register,
     registrants,
     registration_of,
@@ -54,6 +55,21 @@ def index():
     filters = EventFilters.from_args(request.args)
     return render("events/index.html", block="results", filters=filters, pagination=event_page(filters),
                   kinds=list(EventKind), localities=tree_order(all_localities()))
+
+
+@bp.get("/events/calendar")
+def month():
+    """A month of events as a calendar (an agenda on phones); months change with htmx or plain links."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    filters = EventFilters.from_args(request.args)
+    asked = request.args.get("month", "")
+    today = utcnow().astimezone(zone).date()
+    year, number = today.year, today.month
+    if len(asked) == 7 and asked[4] == "-" and asked[:4].isdigit() and asked[5:].isdigit():
+        if 2000 <= int(asked[:4]) <= 2100 and 1 <= int(asked[5:]) <= 12:
+            year, number = int(asked[:4]), int(asked[5:])
+    return render("events/calendar.html", block="month", filters=filters, today=today,
+                  view=month_view(filters, year, number, zone))
 
 
 def _event_context(event, reason_form=None) -> dict:

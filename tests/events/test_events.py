@@ -213,3 +213,16 @@ def test_residents_see_counts_not_names(client, event, resident, login_as):
     login_as(resident)
     assert "Құпия Тұрғын" not in client.get(f"/events/{event.id}").get_data(as_text=True)
     assert client.get(f"/events/{event.id}/registrants").status_code == 403
+
+
+def test_the_month_calendar_with_and_without_htmx(client, moderator, village):
+    from datetime import datetime, timezone
+
+    create_event(moderator, village, title="Желтоқсандағы кездесу",
+                 starts_at=datetime(2030, 12, 10, 5, 0, tzinfo=timezone.utc))
+    page = client.get("/events/calendar?month=2030-12&lang=en").get_data(as_text=True)
+    assert "<html" in page and "Желтоқсандағы кездесу" in page and "10:00" in page
+    assert 'href="/events/calendar?month=2030-11"' in page and 'href="/events/calendar?month=2031-01"' in page
+    fragment = client.get("/events/calendar?month=2031-01", headers=HTMX).get_data(as_text=True)
+    assert "<html" not in fragment and 'id="month"' in fragment and "Желтоқсандағы кездесу" not in fragment
+    assert client.get("/events/calendar?month=bogus").status_code == 200
