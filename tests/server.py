@@ -19,8 +19,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_site(tmp_path: Path, workers: int = 1, env: dict | None = None):
-    """Migrate a fresh SQLite database, load the demo, serve it, and yield the base URL; stop afterwards."""
+def running_site(tmp_path: Path, workers: int = 1, env: dict | None = None, demo: bool = True):
+    """Migrate a database (a fresh SQLite file unless env names one), load the demo, serve, yield the base URL."""
     environment = {
         **os.environ,
         "APP_ENV": "development",
@@ -29,7 +29,7 @@ def running_site(tmp_path: Path, workers: int = 1, env: dict | None = None):
         **(env or {}),
     }
     flask = [sys.executable, "-m", "flask", "--app", "app"]
-    for command in (["db", "upgrade"], ["demo"]):
+    for command in (["db", "upgrade"], ["demo"]) if demo else (["db", "upgrade"],):
         subprocess.run(flask + command, cwd=ROOT, env=environment, check=True, capture_output=True, timeout=120)
     port = free_port()
     server = subprocess.Popen(

@@ -57,3 +57,54 @@ def test_a_session_works_across_workers_and_logout_ends_it_everywhere(tmp_path):
         assert all(browser.get("/auth/settings")[0] == 200 for _ in range(6))
         browser.post("/auth/logout", {})
         assert all("/auth/login" in browser.get("/auth/settings")[1] for _ in range(4))
+
+
+def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, tmp_path, moderator, village):
+    import threading
+
+    from werkzeug.security import generate_password_hash
+
+    from community.accounts.models import User
+    from community.events.models import Event, Registration, RegistrationState
+    from community.extensions import db
+    from tests.factories import create_event
+
+    event = create_event(moderator, village, capacity=50)
+    password_hash = generate_password_hash("Kezek-Tauy-2026", method="scrypt:1024:8:1")
+    db.session.add_all(User(email=f"queue{n}@example.kz", display_name=f"Тұрғын {n}", password_hash=password_hash)
+                       for n in range(200))
+    db.session.commit()
+    event_id = event.id
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.close()  # hold no transaction (and on SQLite no lock) while the server works
+    with running_site(tmp_path, workers=4, env={"DATABASE_URL": database}, demo=False) as base:
+        browsers = []
+        for n in range(200):
+            browser = Browser(base)
+            status, _ = browser.post("/auth/login", {"email": f"queue{n}@example.kz", "password": "Kezek-Tauy-2026"})
+            assert status == 200
+            token = CSRF_META.search(browser.get(f"/events/{event_id}")[1]).group(1)
+            browsers.append((browser, token))
+        start = threading.Barrier(len(browsers), timeout=60)
+        statuses = []
+
+        def sign_up(browser, token):
+            start.wait()
+            body = urllib.parse.urlencode({"csrf_token": token}).encode()
+            request = urllib.request.Request(f"{base}/events/{event_id}/register", data=body, method="POST")
+            statuses.append(browser._open(request)[0])
+
+        workers = [threading.Thread(target=sign_up, args=pair) for pair in browsers]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+    assert len(statuses) == 200 and all(status < 500 for status in statuses), statuses
+    db.session.expire_all()
+    rows = list(db.session.scalars(db.select(Registration).filter_by(event_id=event_id)
+                                   .order_by(Registration.queued_at, Registration.id)))
+    states = [row.state for row in rows]
+    assert len(rows) == 200
+    assert states.count(RegistrationState.GOING) == 50 and states.count(RegistrationState.WAITING) == 150
+    event = db.session.get(Event, event_id)
+    assert (event.going_count, event.waiting_count) == (50, 150)
