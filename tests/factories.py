@@ -101,7 +101,8 @@ def create_event(organiser: User, locality: Locality, capacity: int = 3, **field
     from community.events.services import create_event as announce
 
     starts = fields.pop("starts_at", utcnow() + timedelta(days=7))
-    event = announce(organiser, title=fields.pop("title", "Тәжірибе алмасу семинары"),
+    event = announce(organiser, publish=fields.pop("publish", True),
+                     title=fields.pop("title", "Тәжірибе алмасу семинары"),
                      kind=fields.pop("kind", EventKind.SEMINAR), starts_at=starts,
                      ends_at=fields.pop("ends_at", starts + timedelta(hours=2)), locality_id=locality.id,
                      capacity=capacity, **fields)

@@ -193,9 +193,13 @@ def profile(user_id: int):
     user = db.get_or_404(User, user_id)
     if not user.is_active and not can_edit_profile(current_user, user):
         abort(404)
+    from community.events.services import my_registrations
+
+    own = current_user.is_authenticated and current_user.id == user.id
     return render(
         "accounts/profile.html",
         user=user,
         show_email=can_see_email(current_user, user),
         editable=can_edit_profile(current_user, user),
+        registrations=my_registrations(user) if own else [],
     )

@@ -5,7 +5,15 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -45,6 +53,18 @@ class EventForm(FlaskForm):
     capacity = IntegerField(_l("Places"), default=30, validators=[
         InputRequired(message=_l("This field is required.")),
         NumberRange(min=1, max=10_000, message=_l("From %(min)d to %(max)d.", min=1, max=10_000))])
+    deputies = SelectMultipleField(_l("Deputies taking part (optional)"), coerce=str, validate_choice=False)
+    publish = BooleanField(_l("Publish now (otherwise it stays a draft only you can see)"), default=True)
+
+    def load_choices(self, deputies) -> None:
+        """Fill the localities and the deputies who may be linked."""
+        self.locality.load_choices()
+        self.deputies.choices = [SelectChoice(str(deputy.id), deputy.name) for deputy in deputies]
+
+    def validate_deputies(self, field) -> None:
+        known = {choice.value for choice in field.choices or []}
+        if any(value not in known for value in field.data or []):
+            raise ValidationError(_l("Choose deputies from the list."))
 
     def validate_kind(self, field) -> None:
         if field.data not in {k.value for k in EventKind}:

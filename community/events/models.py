@@ -3,7 +3,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -62,6 +62,14 @@ REGISTRATION_LABELS = {
 }
 
 
+event_deputies = Table(
+    "event_deputies",
+    db.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("deputy_id", ForeignKey("deputies.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Event(db.Model):
     """A seminar, meeting or reception with a place, a capacity and registrations."""
 
@@ -82,6 +90,7 @@ class Event(db.Model):
     capacity: Mapped[int] = mapped_column()
     going_count: Mapped[int] = mapped_column(default=0)
     waiting_count: Mapped[int] = mapped_column(default=0)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     report: Mapped[str] = mapped_column(Text, default="")
@@ -89,6 +98,7 @@ class Event(db.Model):
 
     locality: Mapped[Locality] = relationship()
     organiser: Mapped[User] = relationship()
+    deputies: Mapped[list["Deputy"]] = relationship(secondary=event_deputies)  # noqa: F821 - by the registry
 
     @property
     def places_left(self) -> int:
@@ -99,7 +109,7 @@ class Event(db.Model):
         """Open until the organiser's deadline or the start, unless cancelled."""
         now = now or utcnow()
         closes = self.registration_closes_at or self.starts_at
-        return self.cancelled_at is None and now < closes
+        return self.published_at is not None and self.cancelled_at is None and now < closes
 
 
 class Registration(db.Model):

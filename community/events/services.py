@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from flask import abort
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from community.accounts.models import User
 from community.core.db import utcnow
@@ -45,9 +45,10 @@ class EventFilters:
 
 
 def filtered_events(filters: EventFilters):
-    """Upcoming events soonest first, or past ones latest first, with place and organiser loaded."""
+    """Published upcoming events soonest first, or past ones latest first, with place and organiser loaded."""
     now = utcnow()
-    statement = db.select(Event).options(joinedload(Event.locality), joinedload(Event.organiser))
+    statement = db.select(Event).where(Event.published_at.is_not(None)).options(
+        joinedload(Event.locality), joinedload(Event.organiser))
     statement = within(statement, Event.locality_id, filters.locality)
     if filters.kind:
         statement = statement.where(Event.kind == filters.kind)
@@ -61,11 +62,13 @@ def event_page(filters: EventFilters):
     return db.paginate(filtered_events(filters), page=filters.page, per_page=PER_PAGE, error_out=False)
 
 
-def event_or_404(event_id: int) -> Event:
-    """An event with its place and organiser loaded, or 404."""
-    event = db.session.scalar(db.select(Event).where(Event.id == event_id)
-                              .options(joinedload(Event.locality), joinedload(Event.organiser)))
-    if event is None:
+def event_or_404(event_id: int, user=None) -> Event:
+    """An event with place, organiser and deputies loaded; 404 when missing, or a draft this user may not see."""
+    from community.core.permissions import can_manage_event
+
+    event = db.session.scalar(db.select(Event).where(Event.id == event_id).options(
+        joinedload(Event.locality), joinedload(Event.organiser), selectinload(Event.deputies)))
+    if event is None or (event.published_at is None and not can_manage_event(user, event)):
         abort(404)
     return event
 
@@ -152,15 +155,16 @@ def cancel_registration(user: User, event: Event) -> None:
     db.session.expire(event, ["going_count", "waiting_count"])
 
 
-def promote_waiting(event: Event) -> Registration | None:
-    """Move the first of the waiting list into a free place, if there is one."""
+def promote_waiting(event: Event) -> list[Registration]:
+    """Move the first of the waiting list into free places, in order, while there are any."""
+    promoted: list[Registration] = []
     while True:
         candidate = db.session.scalar(
             db.select(Registration).where(Registration.event_id == event.id, Registration.state == W)
             .order_by(Registration.queued_at, Registration.id).limit(1)
         )
         if candidate is None or not _take_place(event.id):
-            return None
+            return promoted
         moved = db.session.execute(
             update(Registration).where(Registration.id == candidate.id, Registration.state == W)
             .values(state=G, promoted_at=utcnow()).execution_options(synchronize_session=False)
@@ -168,8 +172,37 @@ def promote_waiting(event: Event) -> Registration | None:
         if moved:
             _change(Event, event.id, waiting_count=Event.waiting_count - 1)
             db.session.expire(candidate)
-            return candidate
-        _change(Event, event.id, going_count=Event.going_count - 1)  # someone else moved them; try the next
+            promoted.append(candidate)
+        else:
+            _change(Event, event.id, going_count=Event.going_count - 1)  # someone else moved them; try the next
+
+
+def publish_event(event: Event) -> None:
+    """Make a draft event public; registration opens."""
+    if event.published_at is None:
+        event.published_at = utcnow()
+
+
+def edit_event(event: Event, **fields) -> None:
+    """Change an event's details; capacity never drops below the places already taken."""
+    deputies = fields.pop("deputies", None)
+    fields["capacity"] = max(fields.get("capacity", event.capacity), event.going_count)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if deputies is not None:
+        event.deputies = deputies
+    db.session.flush()
+    promote_waiting(event)
+    db.session.expire(event, ["going_count", "waiting_count"])
+
+
+def my_registrations(user) -> list[Registration]:
+    """A user's current registrations at events still to come, soonest first, for their profile."""
+    return list(db.session.scalars(
+        db.select(Registration).join(Registration.event)
+        .where(Registration.user_id == user.id, Registration.state != X, Event.ends_at >= utcnow())
+        .options(joinedload(Registration.event)).order_by(Event.starts_at)
+    ))
 
 
 def cancel_event(event: Event, reason: str) -> None:
@@ -178,9 +211,9 @@ def cancel_event(event: Event, reason: str) -> None:
     event.cancel_reason = reason
 
 
-def create_event(organiser: User, **fields) -> Event:
-    """Announce an event; flushes."""
-    event = Event(organiser_id=organiser.id, **fields)
+def create_event(organiser: User, publish: bool = True, **fields) -> Event:
+    """Announce an event, published at once or kept as a draft; flushes."""
+    event = Event(organiser_id=organiser.id, published_at=utcnow() if publish else None, **fields)
     db.session.add(event)
     db.session.flush()
     return event
@@ -217,7 +250,8 @@ def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
     first = datetime(year, month, 1, tzinfo=zone)
     following = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
     statement = db.select(Event).options(joinedload(Event.locality)).where(
-        Event.starts_at >= first, Event.starts_at < following).order_by(Event.starts_at, Event.id)
+        Event.published_at.is_not(None), Event.starts_at >= first, Event.starts_at < following,
+    ).order_by(Event.starts_at, Event.id)
     statement = within(statement, Event.locality_id, filters.locality)
     if filters.kind:
         statement = statement.where(Event.kind == filters.kind)

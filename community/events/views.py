@@ -24,11 +24,13 @@ from community.events.services import (
     cancel_event,
     cancel_registration,
     create_event,
+    edit_event,
     event_or_404,
     event_page,
     filtered_events,
     mark_attendance,
     month_view,
+    publish_event,
     register,
     registrants,
     registration_of,
@@ -36,6 +38,7 @@ from community.events.services import (
 )
 from community.extensions import db, limiter, login_manager
 from community.places.services import all_localities, tree_order
+from community.pledges.services import all_deputies
 from community.threads.forms import ReasonForm
 
 INVALID = 422
@@ -83,7 +86,7 @@ def _event_context(event, reason_form=None) -> dict:
 @bp.get("/events/<int:event_id>")
 def show(event_id: int):
     """An event with its place, time, places left and the registration button; anyone may look."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, current_user)
     return render("events/show.html", block="registration", **_event_context(event))
 
 
@@ -92,7 +95,7 @@ def show(event_id: int):
 @limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def registration(event_id: int):
     """Register (a place or the waiting list) or give the place up; the button swaps in place with htmx."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, current_user)
     leaving = request.endpoint.endswith(".unregister")
     _deny_unless(True if leaving else can_register(current_user, event))
     if leaving:
@@ -101,7 +104,7 @@ def registration(event_id: int):
         register(current_user, event)
     db.session.commit()
     if wants_fragment():
-        return render("events/show.html", block="registration", **_event_context(event_or_404(event_id)))
+        return render("events/show.html", block="registration", **_event_context(event_or_404(event_id, current_user)))
     return redirect_to(url_for("events.show", event_id=event.id))
 
 
@@ -110,26 +113,72 @@ def new():
     """Announce an event: deputies, moderators and admins."""
     _deny_unless(can_organise_events(current_user))
     form = EventForm()
-    form.locality.load_choices()
+    form.load_choices(all_deputies())
     if form.validate_on_submit():
-        event = create_event(
-            current_user, title=form.title.data, kind=EventKind(form.kind.data), description=form.description.data,
-            starts_at=local_to_utc(form.starts_at.data), ends_at=local_to_utc(form.ends_at.data),
-            registration_closes_at=local_to_utc(form.registration_closes_at.data), locality_id=form.locality.data,
-            address=form.address.data or "", room=form.room.data or "", online_url=form.online_url.data or "",
-            capacity=form.capacity.data,
-        )
+        fields = _event_fields(form)
+        event = create_event(current_user, publish=form.publish.data, **{k: v for k, v in fields.items()
+                                                                          if k != "deputies"})
+        event.deputies = fields["deputies"]
         db.session.commit()
-        flash(_("The event is announced."), "success")
+        flash(_("The event is announced.") if form.publish.data else _("The draft is saved."), "success")
         return redirect_to(url_for("events.show", event_id=event.id))
     status = INVALID if form.is_submitted() else 200
-    return render("events/new.html", block="form", status=status, form=form)
+    return render("events/new.html", block="form", status=status, form=form, event=None)
+
+
+def _event_fields(form: EventForm) -> dict:
+    """The event's details from a valid form, times turned into UTC."""
+    chosen = {int(value) for value in form.deputies.data or []}
+    return {
+        "title": form.title.data, "kind": EventKind(form.kind.data), "description": form.description.data or "",
+        "starts_at": local_to_utc(form.starts_at.data), "ends_at": local_to_utc(form.ends_at.data),
+        "registration_closes_at": local_to_utc(form.registration_closes_at.data),
+        "locality_id": form.locality.data, "address": form.address.data or "", "room": form.room.data or "",
+        "online_url": form.online_url.data or "", "capacity": form.capacity.data,
+        "deputies": [deputy for deputy in all_deputies() if deputy.id in chosen],
+    }
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit(event_id: int):
+    """Change an event: its organiser, moderators and admins. More places move the waiting list up."""
+    event = event_or_404(event_id, current_user)
+    _deny_unless(can_manage_event(current_user, event))
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    local = {name: getattr(event, name).astimezone(zone).replace(tzinfo=None) if getattr(event, name) else None
+             for name in ("starts_at", "ends_at", "registration_closes_at")}
+    form = EventForm(data={"title": event.title, "kind": event.kind.value, "description": event.description,
+                           "locality": event.locality_id, "address": event.address, "room": event.room,
+                           "online_url": event.online_url, "capacity": event.capacity,
+                           "deputies": [str(deputy.id) for deputy in event.deputies],
+                           "publish": event.published_at is not None, **local})
+    form.load_choices(all_deputies())
+    if form.validate_on_submit():
+        edit_event(event, **_event_fields(form))
+        if form.publish.data:
+            publish_event(event)
+        db.session.commit()
+        flash(_("The event is saved."), "success")
+        return redirect_to(url_for("events.show", event_id=event.id))
+    status = INVALID if form.is_submitted() else 200
+    return render("events/new.html", block="form", status=status, form=form, event=event)
+
+
+@bp.post("/events/<int:event_id>/publish")
+def publish(event_id: int):
+    """Publish a draft so residents can see it and register: its organiser, moderators and admins."""
+    event = event_or_404(event_id, current_user)
+    _deny_unless(can_manage_event(current_user, event))
+    publish_event(event)
+    db.session.commit()
+    flash(_("The event is published."), "success")
+    return redirect_to(url_for("events.show", event_id=event.id))
 
 
 @bp.post("/events/<int:event_id>/cancel")
 def cancel(event_id: int):
     """Cancel an event with a reason: its organiser, moderators and admins."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, current_user)
     _deny_unless(can_manage_event(current_user, event))
     form = ReasonForm()
     if not form.validate_on_submit():
@@ -143,7 +192,7 @@ def cancel(event_id: int):
 @bp.route("/events/<int:event_id>/registrants", methods=["GET", "POST"])
 def registrant_list(event_id: int):
     """The registrants and the waiting list, and attendance after the start: organiser, moderators, admins."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, current_user)
     _deny_unless(can_manage_event(current_user, event))
     if request.method == "POST":
         form = AttendanceForm()
@@ -162,7 +211,7 @@ def registrant_list(event_id: int):
 @bp.get("/events/<int:event_id>/registrants.csv")
 def registrants_csv(event_id: int):
     """The registrants as CSV: organiser, moderators, admins."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, current_user)
     _deny_unless(can_manage_event(current_user, event))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -180,7 +229,7 @@ def registrants_csv(event_id: int):
 @bp.route("/events/<int:event_id>/report", methods=["GET", "POST"])
 def report(event_id: int):
     """Write the report after the event (Markdown): organiser, moderators, admins."""
-    event = event_or_404(event_id)
+    event = event_or_404(event_id, current_user)
     _deny_unless(can_manage_event(current_user, event))
     form = ReportForm(data={"report": event.report})
     if form.validate_on_submit():
@@ -226,7 +275,7 @@ def _ics(body: bytes, name: str):
 @bp.get("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
     """One event as a calendar file."""
-    return _ics(_calendar([event_or_404(event_id)]), f"event-{event_id}")
+    return _ics(_calendar([event_or_404(event_id, current_user)]), f"event-{event_id}")
 
 
 @bp.get("/events.ics")

@@ -226,3 +226,47 @@ def test_the_month_calendar_with_and_without_htmx(client, moderator, village):
     fragment = client.get("/events/calendar?month=2031-01", headers=HTMX).get_data(as_text=True)
     assert "<html" not in fragment and 'id="month"' in fragment and "Желтоқсандағы кездесу" not in fragment
     assert client.get("/events/calendar?month=bogus").status_code == 200
+
+
+def test_drafts_are_seen_only_by_their_organiser_until_published(app, client, login_as, moderator, village, resident):
+    draft = create_event(moderator, village, publish=False, title="Әзірге жасырын кездесу")
+    assert draft.title not in client.get("/events/").get_data(as_text=True)
+    assert client.get(f"/events/{draft.id}").status_code == 404
+    assert draft.title not in client.get("/events.ics").get_data(as_text=True)
+    organiser = login_as(moderator, with_client=app.test_client())
+    assert organiser.get(f"/events/{draft.id}").status_code == 200
+    reader = login_as(resident, with_client=app.test_client())
+    assert reader.submit(f"/events/{draft.id}/register").status_code == 404
+    organiser.submit(f"/events/{draft.id}/publish")
+    assert client.get(f"/events/{draft.id}").status_code == 200
+
+
+def test_editing_adds_places_and_moves_the_waiting_list_up(app, login_as, moderator, village, deputy_profile):
+    full = create_event(moderator, village, capacity=1)
+    people = [create_user("resident") for _ in range(3)]
+    for person in people:
+        register(person, full)
+    db.session.commit()
+    organiser = login_as(moderator, with_client=app.test_client())
+    page = organiser.get(f"/events/{full.id}/edit").get_data(as_text=True)
+    assert 'value="1"' in page and full.title in page
+    response = organiser.submit(f"/events/{full.id}/edit", {
+        "title": full.title, "kind": "seminar", "starts_at": "2031-05-05T10:00", "ends_at": "2031-05-05T12:00",
+        "locality": str(village.id), "capacity": "3", "deputies": [str(deputy_profile.id)], "publish": "y"})
+    assert response.status_code == 303
+    assert [state_of(p, full) for p in people] == [G, G, G]
+    html = app.test_client().get(f"/events/{full.id}").get_data(as_text=True)
+    assert deputy_profile.name in html
+
+
+def test_a_resident_sees_their_events_and_a_promotion_on_their_profile(app, login_as, moderator, village, resident):
+    full = create_event(moderator, village, capacity=1)
+    first = create_user("resident")
+    register(first, full)
+    register(resident, full)
+    cancel_registration(first, full)
+    db.session.commit()
+    own = login_as(resident, with_client=app.test_client())
+    html = own.get(f"/users/{resident.id}?lang=en").get_data(as_text=True)
+    assert full.title in html and "moved up from the waiting list" in html
+    assert full.title not in app.test_client().get(f"/users/{resident.id}").get_data(as_text=True)
