@@ -23,6 +23,7 @@ class EventFilters:
 
     locality: Locality | None = None
     kind: EventKind | None = None
+    organiser: User | None = None
     past: bool = False
     page: int = 1
 
@@ -33,13 +34,17 @@ class EventFilters:
         locality = db.session.scalar(db.select(Locality).filter_by(slug=slug)) if slug else None
         kind = next((k for k in EventKind if k.value == args.get("kind")), None)
         page = args.get("page", "")
-        return cls(locality, kind, args.get("when") == "past",
+        organiser_id = args.get("organiser", "")
+        organiser = (db.session.get(User, int(organiser_id))
+                     if organiser_id.isdigit() and len(organiser_id) < 10 else None)
+        return cls(locality, kind, organiser, args.get("when") == "past",
                    int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
 
     def args(self, **changes) -> dict:
         """The filters as query arguments."""
         values = {"place": self.locality.slug if self.locality else None,
-                  "kind": self.kind.value if self.kind else None, "when": "past" if self.past else None}
+                  "kind": self.kind.value if self.kind else None,
+                  "organiser": self.organiser.id if self.organiser else None, "when": "past" if self.past else None}
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -52,6 +57,8 @@ def filtered_events(filters: EventFilters):
     statement = within(statement, Event.locality_id, filters.locality)
     if filters.kind:
         statement = statement.where(Event.kind == filters.kind)
+    if filters.organiser:
+        statement = statement.where(Event.organiser_id == filters.organiser.id)
     if filters.past:
         return statement.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id)
     return statement.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
@@ -255,6 +262,8 @@ def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
     statement = within(statement, Event.locality_id, filters.locality)
     if filters.kind:
         statement = statement.where(Event.kind == filters.kind)
+    if filters.organiser:
+        statement = statement.where(Event.organiser_id == filters.organiser.id)
     by_day: dict[date, list[Event]] = {}
     for event in db.session.scalars(statement):
         by_day.setdefault(event.starts_at.astimezone(zone).date(), []).append(event)
@@ -264,3 +273,11 @@ def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
             "previous": f"{previous[0]:04d}-{previous[1]:02d}",
             "next": f"{following.year:04d}-{following.month:02d}",
             "events": [event for day in sorted(by_day) for event in by_day[day]]}
+
+
+def organisers() -> list[User]:
+    """People who have organised published events, for the list's filter."""
+    return list(db.session.scalars(
+        db.select(User).where(User.id.in_(db.select(Event.organiser_id).where(Event.published_at.is_not(None))))
+        .order_by(User.display_name)
+    ))

@@ -30,6 +30,7 @@ from community.events.services import (
     filtered_events,
     mark_attendance,
     month_view,
+    organisers,
     publish_event,
     register,
     registrants,
@@ -57,7 +58,7 @@ def index():
     """Upcoming or past events, by locality and kind; anyone may look."""
     filters = EventFilters.from_args(request.args)
     return render("events/index.html", block="results", filters=filters, pagination=event_page(filters),
-                  kinds=list(EventKind), localities=tree_order(all_localities()))
+                  kinds=list(EventKind), localities=tree_order(all_localities()), organisers=organisers())
 
 
 @bp.get("/events/calendar")
@@ -80,6 +81,7 @@ def _event_context(event, reason_form=None) -> dict:
     position = waiting_position(registration) if registration and registration.state is RegistrationState.WAITING \
         else None
     return {"event": event, "registration": registration, "position": position,
+            "attended": attendance_count(event) if event.report else 0,
             "reason_form": reason_form or ReasonForm(formdata=None)}
 
 
