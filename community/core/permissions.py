@@ -1,6 +1,5 @@
 """Roles and every authorization rule, as small pure functions used by views and templates."""
 import enum
-from functools import wraps
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
@@ -184,25 +183,11 @@ RULES = {
 }
 
 
-def require(rule, *loaders):
-    """Decorate a view so it answers 403 unless rule(current_user, *loaded objects) holds.
+def ensure(allowed: bool) -> None:
+    """Stop the request unless a rule allowed it: visitors are sent to sign in, signed-in users get 403."""
+    from community.extensions import login_manager
 
-    Each loader takes the view's keyword arguments and returns an object the rule needs.
-    Anonymous visitors are sent to the login page instead.
-    """
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            from community.extensions import login_manager
-
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            objects = [load(**kwargs) for load in loaders]
-            if not rule(current_user, *objects):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    if not current_user.is_authenticated:
+        abort(login_manager.unauthorized())
+    if not allowed:
+        abort(403)

@@ -12,7 +12,7 @@ from icalendar import Event as CalendarEvent
 
 from community.core.db import utcnow
 from community.core.htmx import redirect_to, render, wants_fragment
-from community.core.permissions import can_manage_event, can_organise_events, can_register
+from community.core.permissions import can_manage_event, can_organise_events, can_register, ensure
 from community.core.security import action_limit, user_or_address_key
 from community.core.text import excerpt
 from community.events import bp
@@ -37,20 +37,13 @@ from community.events.services import (
     registration_of,
     waiting_position,
 )
-from community.extensions import db, limiter, login_manager
+from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges.services import all_deputies
 from community.threads.forms import ReasonForm
 
 INVALID = 422
 
-
-def _deny_unless(allowed: bool) -> None:
-    """Visitors go to sign in; signed-in users who may not act get 403."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not allowed:
-        abort(403)
 
 
 @bp.get("/events/")
@@ -99,7 +92,7 @@ def registration(event_id: int):
     """Register (a place or the waiting list) or give the place up; the button swaps in place with htmx."""
     event = event_or_404(event_id, current_user)
     leaving = request.endpoint.endswith(".unregister")
-    _deny_unless(True if leaving else can_register(current_user, event))
+    ensure(True if leaving else can_register(current_user, event))
     if leaving:
         cancel_registration(current_user, event)
     else:
@@ -113,7 +106,7 @@ def registration(event_id: int):
 @bp.route("/events/new", methods=["GET", "POST"])
 def new():
     """Announce an event: deputies, moderators and admins."""
-    _deny_unless(can_organise_events(current_user))
+    ensure(can_organise_events(current_user))
     form = EventForm()
     form.load_choices(all_deputies())
     if form.validate_on_submit():
@@ -145,7 +138,7 @@ def _event_fields(form: EventForm) -> dict:
 def edit(event_id: int):
     """Change an event: its organiser, moderators and admins. More places move the waiting list up."""
     event = event_or_404(event_id, current_user)
-    _deny_unless(can_manage_event(current_user, event))
+    ensure(can_manage_event(current_user, event))
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     local = {name: getattr(event, name).astimezone(zone).replace(tzinfo=None) if getattr(event, name) else None
              for name in ("starts_at", "ends_at", "registration_closes_at")}
@@ -170,7 +163,7 @@ def edit(event_id: int):
 def publish(event_id: int):
     """Publish a draft so residents can see it and register: its organiser, moderators and admins."""
     event = event_or_404(event_id, current_user)
-    _deny_unless(can_manage_event(current_user, event))
+    ensure(can_manage_event(current_user, event))
     publish_event(event)
     db.session.commit()
     flash(_("The event is published."), "success")
@@ -181,7 +174,7 @@ def publish(event_id: int):
 def cancel(event_id: int):
     """Cancel an event with a reason: its organiser, moderators and admins."""
     event = event_or_404(event_id, current_user)
-    _deny_unless(can_manage_event(current_user, event))
+    ensure(can_manage_event(current_user, event))
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("events/show.html", status=INVALID, **_event_context(event, reason_form=form))
@@ -195,7 +188,7 @@ def cancel(event_id: int):
 def registrant_list(event_id: int):
     """The registrants and the waiting list, and attendance after the start: organiser, moderators, admins."""
     event = event_or_404(event_id, current_user)
-    _deny_unless(can_manage_event(current_user, event))
+    ensure(can_manage_event(current_user, event))
     if request.method == "POST":
         form = AttendanceForm()
         if not form.validate_on_submit():
@@ -214,7 +207,7 @@ def registrant_list(event_id: int):
 def registrants_csv(event_id: int):
     """The registrants as CSV: organiser, moderators, admins."""
     event = event_or_404(event_id, current_user)
-    _deny_unless(can_manage_event(current_user, event))
+    ensure(can_manage_event(current_user, event))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["name", "email", "state", "registered_at", "attended"])
@@ -232,7 +225,7 @@ def registrants_csv(event_id: int):
 def report(event_id: int):
     """Write the report after the event (Markdown): organiser, moderators, admins."""
     event = event_or_404(event_id, current_user)
-    _deny_unless(can_manage_event(current_user, event))
+    ensure(can_manage_event(current_user, event))
     form = ReportForm(data={"report": event.report})
     if form.validate_on_submit():
         event.report = form.report.data

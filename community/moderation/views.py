@@ -5,9 +5,9 @@ from flask_login import current_user
 
 from community.accounts.models import User
 from community.core.htmx import redirect_to, render
-from community.core.permissions import can_close_thread, can_flag, can_moderate
+from community.core.permissions import can_close_thread, can_flag, can_moderate, ensure
 from community.core.security import action_limit, user_or_address_key
-from community.extensions import db, limiter, login_manager
+from community.extensions import db, limiter
 from community.moderation import bp
 from community.moderation.forms import FlagForm, SuspendForm
 from community.moderation.models import Action, FlagReason
@@ -22,11 +22,8 @@ COMMENT_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISM
 
 
 def _require_moderator() -> None:
-    """Visitors go to sign in; signed-in users who do not moderate get 403."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not can_moderate(current_user):
-        abort(403)
+    """Only moderators and admins use the queue and its actions."""
+    ensure(can_moderate(current_user))
 
 
 def _page() -> int:
@@ -41,10 +38,7 @@ def report(thread_id: int | None = None, comment_id: int | None = None):
     """Flag a thread or comment with a reason; signed-in users, once per item."""
     comment = comment_for(comment_id, current_user) if comment_id else None
     thread = comment.thread if comment else thread_for(thread_id, current_user)
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not can_flag(current_user, comment or thread):
-        abort(403)
+    ensure(can_flag(current_user, comment or thread))
     form = FlagForm()
     if not form.validate_on_submit():
         abort(400)

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.htmx import redirect_to, render, wants_fragment
-from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge
+from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
 from community.core.security import action_limit, user_or_address_key
-from community.extensions import db, limiter, login_manager
+from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges import bp
 from community.pledges.forms import CheckForm, DisputeForm, PledgeForm, PledgeUpdateForm
@@ -46,13 +46,6 @@ from community.pledges.services import (
 
 INVALID = 422
 
-
-def _deny_unless(allowed: bool) -> None:
-    """Visitors go to sign in; signed-in users who may not act get 403."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not allowed:
-        abort(403)
 
 
 @bp.get("/deputies/")
@@ -112,7 +105,7 @@ def show(pledge_id: int):
 def post_update(pledge_id: int):
     """Append an update: the pledge's deputy, or a moderator or admin on their behalf."""
     pledge = pledge_or_404(pledge_id)
-    _deny_unless(can_update_pledge(current_user, pledge))
+    ensure(can_update_pledge(current_user, pledge))
     form = PledgeUpdateForm()
     if form.validate_on_submit():
         if update_by_key(form.submission_key.data) is None:
@@ -151,7 +144,7 @@ def post_update(pledge_id: int):
 def new(deputy_id: int):
     """Add a pledge with its source: the deputy themself, or a moderator."""
     person = deputy_or_404(deputy_id)
-    _deny_unless(can_add_pledge(current_user, person))
+    ensure(can_add_pledge(current_user, person))
     form = PledgeForm()
     form.locality.load_choices()
     if form.validate_on_submit():
@@ -173,7 +166,7 @@ def new(deputy_id: int):
 def check(pledge_id: int):
     """Mark the latest update verified or not verified, with a note; moderators only."""
     pledge = pledge_or_404(pledge_id)
-    _deny_unless(can_check_update(current_user))
+    ensure(can_check_update(current_user))
     latest = timeline(pledge, current_user)["latest"]
     if latest is None:
         abort(409)
@@ -192,7 +185,7 @@ def check(pledge_id: int):
 def reaction(pledge_id: int):
     """Confirm or dispute the latest update once; a dispute needs a reason. Signed-in residents."""
     pledge = pledge_or_404(pledge_id)
-    _deny_unless(can_react_to_update(current_user, pledge))
+    ensure(can_react_to_update(current_user, pledge))
     latest = timeline(pledge, current_user)["latest"]
     if latest is None:
         abort(409)

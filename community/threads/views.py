@@ -16,9 +16,10 @@ from community.core.permissions import (
     can_start_thread,
     can_support,
     can_take_part,
+    ensure,
 )
 from community.core.security import action_limit, is_local_url, made_new_post, posting_limit, user_or_address_key
-from community.extensions import db, limiter, login_manager
+from community.extensions import db, limiter
 from community.moderation.models import FlagReason
 from community.places.services import all_localities, tree_order
 from community.threads import bp
@@ -59,13 +60,6 @@ def _comment_limit() -> str:
     return posting_limit("COMMENT")
 
 
-def _deny_unless(allowed: bool) -> None:
-    """Send visitors to sign in and answer 403 to signed-in users who may not act."""
-    if not current_user.is_authenticated:
-        abort(login_manager.unauthorized())
-    if not allowed:
-        abort(403)
-
 
 @bp.get("/threads/")
 def index():
@@ -89,7 +83,7 @@ def index():
                deduct_when=made_new_post)
 def new():
     """Raise a local issue; signed-in residents who are not suspended."""
-    _deny_unless(can_start_thread(current_user))
+    ensure(can_start_thread(current_user))
     form = ThreadForm()
     form.load_choices(deputies())
     if not form.is_submitted():
@@ -115,7 +109,7 @@ def new():
 def edit_issue(thread_id: int):
     """Edit one's own thread while it is open or answered; it is marked edited."""
     thread = thread_for(thread_id, current_user)
-    _deny_unless(can_edit_thread(current_user, thread))
+    ensure(can_edit_thread(current_user, thread))
     form = ThreadForm(data={"title": thread.title, "body": thread.body, "locality": thread.locality_id,
                             "category": thread.category.value})
     del form.addressed_to
@@ -163,7 +157,7 @@ def show(thread_id: int, slug: str | None = None):
 def comment(thread_id: int):
     """Add a comment or a reply; htmx gets the comments section back, others go to the new comment."""
     thread = thread_for(thread_id, current_user)
-    _deny_unless(can_comment(current_user, thread))
+    ensure(can_comment(current_user, thread))
     form = CommentForm()
     if form.validate_on_submit():
         parent = comment_for(int(form.parent_id.data), current_user) if form.parent_id.data else None
@@ -187,7 +181,7 @@ def comment(thread_id: int):
 def answer(thread_id: int):
     """Post the official answer: the deputy the thread is addressed to, or a moderator."""
     thread = thread_for(thread_id, current_user)
-    _deny_unless(can_answer_officially(current_user, thread))
+    ensure(can_answer_officially(current_user, thread))
     form = CommentForm(prefix="answer")
     if form.validate_on_submit():
         post_official_answer(thread, current_user, form.body.data, form.submission_key.data)
@@ -202,7 +196,7 @@ def answer(thread_id: int):
 def edit(comment_id: int):
     """Edit one's own comment; it is marked edited."""
     comment = comment_for(comment_id, current_user)
-    _deny_unless(can_edit_comment(current_user, comment))
+    ensure(can_edit_comment(current_user, comment))
     form = CommentEditForm(obj=comment)
     if form.validate_on_submit():
         edit_comment(comment, form.body.data)
@@ -217,7 +211,7 @@ def edit(comment_id: int):
 def delete(comment_id: int):
     """Delete one's own comment; a placeholder stays where it has replies."""
     comment = comment_for(comment_id, current_user)
-    _deny_unless(can_delete_comment(current_user, comment))
+    ensure(can_delete_comment(current_user, comment))
     thread = comment.thread
     delete_comment(comment)
     db.session.commit()
@@ -250,7 +244,7 @@ def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, ba
 def toggle_thread_support(thread_id: int):
     """Support a thread once, or take the support back; the button swaps in place with htmx."""
     thread = thread_for(thread_id, current_user)
-    _deny_unless(can_support(current_user))
+    ensure(can_support(current_user))
     return _toggled(request.endpoint.endswith(".unsupport_thread"), support_thread, withdraw_thread_support, thread,
                     "threads/show.html", "thread_support", url_for("threads.show", thread_id=thread.id,
                                                                    slug=thread.slug))
@@ -262,7 +256,7 @@ def toggle_thread_support(thread_id: int):
 def toggle_comment_support(comment_id: int):
     """Support a comment once, or take the support back; the button swaps in place with htmx."""
     comment = comment_for(comment_id, current_user)
-    _deny_unless(can_support(current_user))
+    ensure(can_support(current_user))
     return _toggled(request.endpoint.endswith(".unsupport_comment"), support_comment, withdraw_comment_support,
                     comment, "threads/_comment.html", "comment_support", _comment_url(comment), comment=comment)
 
@@ -273,7 +267,7 @@ def toggle_comment_support(comment_id: int):
 def toggle_follow(thread_id: int):
     """Follow a thread or stop following it; signed-in users."""
     thread = thread_for(thread_id, current_user)
-    _deny_unless(can_take_part(current_user))
+    ensure(can_take_part(current_user))
     back = request.form.get("next", "")
     if not is_local_url(back):
         back = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
@@ -285,7 +279,7 @@ def toggle_follow(thread_id: int):
 def resolve(thread_id: int):
     """Mark a thread resolved: its author or a moderator."""
     thread = thread_for(thread_id, current_user)
-    _deny_unless(can_resolve_thread(current_user, thread))
+    ensure(can_resolve_thread(current_user, thread))
     thread.change_state(ThreadState.RESOLVED, current_user)
     db.session.commit()
     flash(_("The issue is marked resolved."), "success")
@@ -301,7 +295,7 @@ def close_or_reopen(thread_id: int):
 
     thread = thread_for(thread_id, current_user)
     reopening = request.endpoint.endswith(".reopen")
-    _deny_unless(can_reopen_thread(current_user, thread) if reopening else can_close_thread(current_user, thread))
+    ensure(can_reopen_thread(current_user, thread) if reopening else can_close_thread(current_user, thread))
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("threads/show.html", status=INVALID, **_thread_context(thread, 1, reason_form=form))

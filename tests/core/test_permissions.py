@@ -9,7 +9,7 @@ from community.core.permissions import (
     can_edit_profile,
     can_moderate,
     can_see_email,
-    require,
+    ensure,
 )
 from tests.factories import create_user
 
@@ -42,20 +42,16 @@ def test_role_labels_are_translated(app):
         assert str(Role.RESIDENT.label) == "Житель"
 
 
-def test_require_answers_403_when_the_rule_fails_and_runs_the_view_when_it_holds(app):
-    resident, admin = create_user("resident"), create_user("admin")
+def test_ensure_sends_visitors_to_sign_in_and_refuses_others(app):
+    from werkzeug.exceptions import HTTPException
 
-    @require(lambda user, target: can_edit_profile(user, target), lambda **kwargs: kwargs["target"])
-    def view(target):
-        return "ok"
-
-    with app.test_request_context("/"):
-        assert view(target=resident).status_code in (302, 303)  # anonymous: to the login page
+    resident = create_user("resident")
+    with app.test_request_context("/threads/new"):
+        with pytest.raises(HTTPException) as refused:
+            ensure(True)
+        assert refused.value.response.status_code in (302, 303)
     with app.test_request_context("/"):
         login_user(resident)
-        assert view(target=resident) == "ok"
+        ensure(True)
         with pytest.raises(Forbidden):
-            view(target=admin)
-    with app.test_request_context("/"):
-        login_user(admin)
-        assert view(target=resident) == "ok"
+            ensure(False)
