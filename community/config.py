@@ -63,7 +63,10 @@ class Config:
     COMMENT_LIMIT = os.environ.get("COMMENT_LIMIT", "40 per hour")
     COMMENT_LIMIT_NEW = os.environ.get("COMMENT_LIMIT_NEW", "10 per hour")
     COMMENT_ADDRESS_LIMIT = "120 per hour"
-    ACTION_LIMIT = os.environ.get("ACTION_LIMIT", "120 per hour")  # supports, follows, flags, pledge writes
+    ACTION_LIMIT = os.environ.get("ACTION_LIMIT", "120 per hour")  # supports, follows, flags, votes, pledge writes
+    QUESTION_LIMIT = os.environ.get("QUESTION_LIMIT", "12 per hour")
+    QUESTION_LIMIT_NEW = os.environ.get("QUESTION_LIMIT_NEW", "4 per hour")
+    DIALOGUE_MODERATION_LIMIT = os.environ.get("DIALOGUE_MODERATION_LIMIT", "1000 per hour")
     FLAGS_TO_HIDE = 3
 
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.

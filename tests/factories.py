@@ -108,3 +108,35 @@ def create_event(organiser: User, locality: Locality, capacity: int = 3, **field
                      capacity=capacity, **fields)
     db.session.commit()
     return event
+
+
+def create_dialogue(moderator: User, locality: Locality, state: str = "live", premoderation: bool = True, **fields):
+    """A committed dialogue session, live unless asked otherwise."""
+    from community.core.db import utcnow
+    from community.dialogues.models import SessionState
+    from community.dialogues.services import create_session
+
+    dialogue = create_session(moderator, title=fields.pop("title", "Ауыл әкімімен ашық диалог"),
+                              scheduled_at=fields.pop("scheduled_at", utcnow()), locality_id=locality.id,
+                              premoderation=premoderation, state=SessionState(state), **fields)
+    db.session.commit()
+    return dialogue
+
+
+def create_question(dialogue, author: User | None, body: str = "Мектепке жаңа спорт залы қашан салынады?",
+                    state: str = "approved", anonymous: bool = False, votes: int = 0):
+    """A committed question in a given state, with votes from new residents, counted as the services count."""
+    from community.dialogues.models import COUNTERS, Question, QuestionState, QuestionVote
+    from community.dialogues.services import _touch
+
+    question = Question(session_id=dialogue.id, author_id=author.id if author else None, body=body,
+                        anonymous=anonymous, state=QuestionState(state), submission_key=f"q{next(_numbers)}",
+                        vote_count=votes)
+    db.session.add(question)
+    db.session.flush()
+    for _ in range(votes):
+        db.session.add(QuestionVote(question_id=question.id, user_id=create_user("resident").id))
+    if question.state in COUNTERS:
+        _touch(dialogue.id, **{COUNTERS[question.state]: 1})
+    db.session.commit()
+    return question

@@ -69,9 +69,10 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
 @event.listens_for(Engine, "begin")
 def _begin_immediately(conn) -> None:
-    """Start SQLite transactions with BEGIN IMMEDIATE so concurrent writers queue, not fail."""
+    """Start SQLite transactions with BEGIN IMMEDIATE so concurrent writers queue, not fail; a connection
+    marked readonly (a live page's version check) reads in a plain transaction and waits for no writer."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("readonly") else "BEGIN IMMEDIATE")
 
 
 def enum_type(enum_class, length: int = 20) -> Enum:

@@ -176,6 +176,33 @@ def can_register(user, event) -> bool:
     return can_take_part(user) and event.registration_open()
 
 
+def can_run_dialogues(user) -> bool:
+    """Moderators and admins create, open, pause and close dialogue sessions and work their questions."""
+    return can_take_part(user) and can_moderate(user)
+
+
+def can_moderate_dialogue(user, dialogue) -> bool:
+    """Any moderator may work a session's console, several at once; a closed session keeps its record."""
+    return can_run_dialogues(user)
+
+
+def can_ask_question(user, dialogue) -> bool:
+    """Signed-in, unsuspended residents ask before and during a session, not on a break or after it."""
+    return can_take_part(user) and dialogue.state.takes_questions
+
+
+def can_vote_question(user, question) -> bool:
+    """Signed-in, unsuspended residents vote once for an open question while the session takes votes."""
+    from community.dialogues.models import QuestionState
+
+    return can_ask_question(user, question.session) and question.state is QuestionState.APPROVED
+
+
+def can_see_question_author(user) -> bool:
+    """Only moderators learn who asked an anonymous question; the public pages never say."""
+    return can_moderate(user)
+
+
 RULES = {
     name: rule
     for name, rule in globals().items()

@@ -71,3 +71,13 @@ def slugify(text: str, length: int = 60) -> str:
 def search_text(*parts: str | None) -> str:
     """Lower-cased plain text of a record, kept on the row so LIKE matches Cyrillic in any database."""
     return " ".join(excerpt(part, length=100_000) for part in parts if part).lower()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain_line(source: str | None, length: int) -> str:
+    """A short plain text (a question, a name): control and direction-override characters removed,
+    spaces collapsed, cut to length. The template escapes it."""
+    text = _SPACE.sub(" ", _CONTROL.sub("", source or "")).strip()
+    return text[:length]

@@ -281,3 +281,12 @@ def organisers() -> list[User]:
         db.select(User).where(User.id.in_(db.select(Event.organiser_id).where(Event.published_at.is_not(None))))
         .order_by(User.display_name)
     ))
+
+
+def recent_and_upcoming_events(days: int = 60) -> list[Event]:
+    """Published events from the last weeks and to come, soonest first, for linking a dialogue session."""
+    from datetime import timedelta
+
+    return list(db.session.scalars(db.select(Event).where(
+        Event.published_at.is_not(None), Event.starts_at >= utcnow() - timedelta(days=days))
+        .order_by(Event.starts_at, Event.id).limit(200)))

@@ -2,7 +2,13 @@
 document.addEventListener("htmx:responseError", showFailure);
 document.addEventListener("htmx:sendError", showFailure);
 
-function showFailure() {
+function showFailure(event) {
+  var status = pollStatus(event.detail.elt);
+  if (status) {
+    // A live region that cannot refresh says so in place and keeps trying.
+    status.textContent = status.dataset.message;
+    return;
+  }
   var area = document.getElementById("flashes");
   if (!area) return;
   var note = document.createElement("p");
@@ -10,3 +16,23 @@ function showFailure() {
   note.textContent = document.body.dataset.errorMessage;
   area.replaceChildren(note);
 }
+
+function pollStatus(elt) {
+  var region = elt && elt.closest ? elt.closest("[data-poll]") : null;
+  return region ? region.querySelector("[data-poll-status]") : null;
+}
+
+// A live region refreshes itself, but not while someone is typing in it or has a form open in it.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var region = event.detail.elt;
+  if (!region.hasAttribute("data-poll") || event.detail.requestConfig.verb !== "get") return;
+  var active = document.activeElement;
+  var typing = active && region.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+  if (typing || region.querySelector("details[open]")) event.preventDefault();
+});
+
+// A refresh that got through clears the "connection lost" note.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var status = pollStatus(event.detail.elt);
+  if (status && event.detail.successful) status.textContent = "";
+});

@@ -1,0 +1,34 @@
+"""Form pieces every domain uses: the common validators with translated messages, and submission keys."""
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+EXPIRED = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
+
+
+def required():
+    """A field that must be filled in."""
+    return DataRequired(message=_l("This field is required."))
+
+
+def length(low: int, high: int):
+    """A text between low and high characters long."""
+    return Length(min=low, max=high, message=_l("From %(min)d to %(max)d characters.", min=low, max=high))
+
+
+def strip(value):
+    """Leading and trailing spaces do not count."""
+    return value.strip() if isinstance(value, str) else value
+
+
+class SubmissionKeyField(HiddenField):
+    """A random key made when the form is shown; the same key twice means the same submission."""
+
+    def process_data(self, value) -> None:
+        self.data = value or secrets.token_urlsafe(16)
+
+    def pre_validate(self, form) -> None:
+        if not self.data or len(self.data) > 64:
+            raise ValidationError(EXPIRED)

@@ -1,0 +1,276 @@
+"""Dialogue sessions and their questions; every move is a guarded write that also bumps the session's version."""
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.core.db import HideableMixin, UTCDateTime, enum_type, utcnow
+from community.extensions import db
+from community.places.models import Locality
+
+
+class SessionState(enum.Enum):
+    """Where a dialogue session stands: announced, running, on a break, or over."""
+
+    SCHEDULED = "scheduled"
+    LIVE = "live"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+    @property
+    def label(self):
+        """The state's translated name."""
+        return SESSION_LABELS[self]
+
+    @property
+    def takes_questions(self) -> bool:
+        """Questions and votes are taken before and during the session, not on a break or after it."""
+        return self in (SessionState.SCHEDULED, SessionState.LIVE)
+
+
+SESSION_LABELS = {
+    SessionState.SCHEDULED: _l("Upcoming"),
+    SessionState.LIVE: _l("Live now"),
+    SessionState.PAUSED: _l("On a break"),
+    SessionState.CLOSED: _l("Closed"),
+}
+
+# The moves a session may make, and the state each move comes from.
+SESSION_MOVES = {
+    SessionState.LIVE: (SessionState.SCHEDULED, SessionState.PAUSED),
+    SessionState.PAUSED: (SessionState.LIVE,),
+    SessionState.CLOSED: (SessionState.SCHEDULED, SessionState.LIVE, SessionState.PAUSED),
+}
+
+
+class QuestionState(enum.Enum):
+    """Where a question stands; the current question is the one the session points at."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    ANSWERED = "answered"
+    PROMISED = "promised"
+    HIDDEN = "hidden"
+    MERGED = "merged"
+
+    @property
+    def label(self):
+        """The state's translated name."""
+        return QUESTION_LABELS[self]
+
+    @property
+    def is_public(self) -> bool:
+        """Approved, answered and promised questions are shown to everyone."""
+        return self in PUBLIC_STATES
+
+
+QUESTION_LABELS = {
+    QuestionState.PENDING: _l("Waiting for approval"),
+    QuestionState.APPROVED: _l("Open"),
+    QuestionState.ANSWERED: _l("Answered"),
+    QuestionState.PROMISED: _l("Follow-up promised"),
+    QuestionState.HIDDEN: _l("Hidden"),
+    QuestionState.MERGED: _l("Merged"),
+}
+PUBLIC_STATES = (QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.PROMISED)
+
+# Each move of a question and the states it may come from; a move from anywhere else is refused.
+QUESTION_MOVES = {
+    QuestionState.APPROVED: (QuestionState.PENDING, QuestionState.HIDDEN, QuestionState.ANSWERED),
+    QuestionState.ANSWERED: (QuestionState.APPROVED,),
+    QuestionState.PROMISED: (QuestionState.APPROVED, QuestionState.ANSWERED),
+    QuestionState.HIDDEN: (QuestionState.PENDING, QuestionState.APPROVED, QuestionState.ANSWERED),
+    QuestionState.MERGED: (QuestionState.PENDING, QuestionState.APPROVED),
+}
+
+# The session's kept count that holds questions in each state (merged ones are counted nowhere).
+COUNTERS = {
+    QuestionState.PENDING: "pending_count",
+    QuestionState.APPROVED: "open_count",
+    QuestionState.ANSWERED: "answered_count",
+    QuestionState.PROMISED: "answered_count",
+    QuestionState.HIDDEN: "hidden_count",
+}
+
+
+class QuestionMoveRefused(Exception):
+    """The question is no longer where the move starts from: another moderator got there first."""
+
+
+class SessionMoveRefused(Exception):
+    """The session cannot make that move from where it is now."""
+
+
+dialogue_deputies = Table(
+    "dialogue_deputies",
+    db.metadata,
+    Column("session_id", ForeignKey("dialogue_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("deputy_id", ForeignKey("deputies.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class DialogueSession(db.Model):
+    """A moderated public dialogue with deputies: its place, time, state, counts and current question."""
+
+    __tablename__ = "dialogue_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    topic: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    state: Mapped[SessionState] = mapped_column(enum_type(SessionState), default=SessionState.SCHEDULED, index=True)
+    premoderation: Mapped[bool] = mapped_column(default=True)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text, default="")
+    current_question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dialogue_questions.id", ondelete="SET NULL", use_alter=True))
+    # Raised by every change anyone could see, so an unchanged page is known from this one number.
+    version: Mapped[int] = mapped_column(default=1)
+    pending_count: Mapped[int] = mapped_column(default=0)
+    open_count: Mapped[int] = mapped_column(default=0)
+    answered_count: Mapped[int] = mapped_column(default=0)
+    hidden_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    locality: Mapped[Locality] = relationship()
+    moderator: Mapped[User] = relationship()
+    event: Mapped["Event | None"] = relationship()  # noqa: F821 - resolved by the registry
+    deputies: Mapped[list["Deputy"]] = relationship(secondary=dialogue_deputies)  # noqa: F821
+    current_question: Mapped["Question | None"] = relationship(foreign_keys=[current_question_id],
+                                                               post_update=True)
+
+    @property
+    def public_count(self) -> int:
+        """Questions everyone can see: open, answered and promised."""
+        return self.open_count + self.answered_count
+
+    @property
+    def is_running(self) -> bool:
+        """Live or on a break: the console and the big screen matter now."""
+        return self.state in (SessionState.LIVE, SessionState.PAUSED)
+
+
+class Question(HideableMixin, db.Model):
+    """A question to the deputies, from a resident's phone or typed in by a moderator for someone in the hall."""
+
+    __tablename__ = "dialogue_questions"
+    __table_args__ = (
+        UniqueConstraint("session_id", "submission_key"),
+        Index("ix_dialogue_questions_session_state", "session_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("dialogue_sessions.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    speaker_name: Mapped[str] = mapped_column(String(100), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(String(500))
+    original_body: Mapped[str] = mapped_column(String(500), default="")
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[QuestionState] = mapped_column(enum_type(QuestionState), default=QuestionState.PENDING)
+    vote_count: Mapped[int] = mapped_column(default=0)
+    answer_note: Mapped[str] = mapped_column(String(1000), default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue_questions.id", ondelete="SET NULL"))
+    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id", ondelete="SET NULL"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    submission_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    session: Mapped[DialogueSession] = relationship(foreign_keys=[session_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
+    edited_by: Mapped[User | None] = relationship(foreign_keys=[edited_by_id])
+    merged_into: Mapped["Question | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
+    pledge: Mapped["Pledge | None"] = relationship()  # noqa: F821
+    thread: Mapped["Thread | None"] = relationship()  # noqa: F821
+
+    @property
+    def public_name(self) -> str | None:
+        """The name everyone may see: none for an anonymous question, else the author's or the speaker's."""
+        if self.anonymous:
+            return None
+        if self.author is not None:
+            return self.author.display_name
+        return self.speaker_name or None
+
+
+class QuestionVote(db.Model):
+    """One resident's vote for a question; the unique key keeps it to one, also under concurrency."""
+
+    __tablename__ = "dialogue_votes"
+    __table_args__ = (UniqueConstraint("question_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("dialogue_questions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Step(enum.Enum):
+    """What a moderator (or the system) did in a session, for its append-only log."""
+
+    ASK_FOR = "ask_for"
+    APPROVE = "approve"
+    HIDE = "hide"
+    RESTORE = "restore"
+    EDIT = "edit"
+    MERGE = "merge"
+    CURRENT = "current"
+    ANSWER = "answer"
+    PROMISE = "promise"
+    REOPEN = "reopen"
+    TO_ISSUE = "to_issue"
+    OPEN = "open"
+    PAUSE = "pause"
+    CLOSE = "close"
+
+    @property
+    def label(self):
+        """The step's translated name."""
+        return STEP_LABELS[self]
+
+
+STEP_LABELS = {
+    Step.ASK_FOR: _l("typed in a question from the hall"),
+    Step.APPROVE: _l("approved"),
+    Step.HIDE: _l("hid"),
+    Step.RESTORE: _l("restored"),
+    Step.EDIT: _l("corrected"),
+    Step.MERGE: _l("merged a duplicate"),
+    Step.CURRENT: _l("put to the deputies"),
+    Step.ANSWER: _l("marked answered"),
+    Step.PROMISE: _l("recorded a promised follow-up"),
+    Step.REOPEN: _l("reopened"),
+    Step.TO_ISSUE: _l("turned into a local issue"),
+    Step.OPEN: _l("opened the session"),
+    Step.PAUSE: _l("paused the session"),
+    Step.CLOSE: _l("closed the session"),
+}
+
+
+class SessionLogEntry(db.Model):
+    """An append-only record of each moderator step in a session: who, what, on which question, why."""
+
+    __tablename__ = "dialogue_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("dialogue_sessions.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue_questions.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    step: Mapped[Step] = mapped_column(enum_type(Step))
+    note: Mapped[str] = mapped_column(String(1000), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,97 @@
+"""Who may do what in dialogue sessions: every route × every role."""
+import pytest
+
+from community.dialogues.models import DialogueSession, SessionState
+from community.extensions import db
+from tests.factories import PASSWORD, create_dialogue, create_question, create_user
+
+ROLES = ["visitor", "resident", "deputy", "moderator", "admin"]
+RUNS = {"visitor": 303, "resident": 403, "deputy": 403, "moderator": 200, "admin": 200}
+
+
+def client_as(app, role):
+    client = app.test_client()
+    if role != "visitor":
+        user = create_user(role)
+        client.submit("/auth/login", {"email": user.email, "password": PASSWORD})
+    return client
+
+
+@pytest.fixture
+def dialogue(moderator, village):
+    return create_dialogue(moderator, village)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["/dialogues/", "/dialogues/{id}", "/dialogues/{id}/screen",
+                                  "/dialogues/{id}/minutes.csv"])
+def test_public_pages_open_for_everyone(app, dialogue, role, page):
+    assert client_as(app, role).get(page.format(id=dialogue.id)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["/dialogues/new", "/dialogues/{id}/console", "/dialogues/{id}/edit",
+                                  "/dialogues/questions/{q}/follow-up"])
+def test_only_moderators_open_the_running_pages(app, dialogue, resident, role, page):
+    question = create_question(dialogue, resident)
+    response = client_as(app, role).get(page.format(id=dialogue.id, q=question.id))
+    assert response.status_code == RUNS[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("step", ["approve", "current", "hide", "answer", "correct", "merge"])
+def test_only_moderators_take_console_steps(app, dialogue, resident, role, step):
+    question = create_question(dialogue, resident, state="pending")
+    response = client_as(app, role).submit(f"/dialogues/questions/{question.id}/{step}",
+                                           {"reason": "Ереже бұзылды", "note": "Жауап", "body": "Түзетілген мәтін",
+                                            "into": question.id})
+    assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("move", ["pause", "close"])
+def test_only_moderators_move_a_session(app, dialogue, role, move):
+    response = client_as(app, role).submit(f"/dialogues/{dialogue.id}/{move}")
+    assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
+    expected = SessionState.LIVE if RUNS[role] != 200 else {"pause": SessionState.PAUSED,
+                                                            "close": SessionState.CLOSED}[move]
+    db.session.expire_all()
+    assert db.session.get(DialogueSession, dialogue.id).state is expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_signed_in_people_ask_and_vote_visitors_are_sent_to_sign_in(app, dialogue, other_resident, role):
+    question = create_question(dialogue, other_resident)
+    client = client_as(app, role)
+    asked = client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Рөлдер бойынша сұрақ"})
+    voted = client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"})
+    assert (asked.status_code, voted.status_code) == (303, 303)
+    for response in (asked, voted):
+        assert ("/auth/login" in response.headers["Location"]) is (role == "visitor")
+
+
+@pytest.mark.parametrize("state", ["paused", "closed"])
+def test_no_questions_or_votes_on_a_break_or_after_the_session(app, moderator, village, resident, state,
+                                                               other_resident):
+    dialogue = create_dialogue(moderator, village, state=state)
+    question = create_question(dialogue, other_resident)
+    client = client_as(app, "resident")
+    assert client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Үзіліс кезіндегі сұрақ"}).status_code == 403
+    assert client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"}).status_code == 403
+
+
+def test_a_suspended_resident_cannot_ask(app, dialogue):
+    from community.core.db import utcnow
+
+    client = client_as(app, "resident")
+    user = db.session.scalar(db.select(type(dialogue.moderator)).order_by(type(dialogue.moderator).id.desc()))
+    user.suspended_until = utcnow().replace(year=utcnow().year + 1)
+    db.session.commit()
+    assert client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Тыйым салынған сұрақ"}).status_code == 403
+
+
+def test_missing_sessions_and_questions_are_404(client):
+    assert client.get("/dialogues/999999").status_code == 404
+    assert client.get("/dialogues/99999999999").status_code == 404
+    assert client.get("/dialogues/999/screen").status_code == 404
+    assert client.get("/dialogues/999", headers={"HX-Request": "true"}).status_code == 404

@@ -1,0 +1,303 @@
+"""Dialogue pages: the participant's page and its live region, the console, the screen, minutes, access, anonymity."""
+import re
+import time
+from unittest import mock
+
+import pytest
+
+from community.dialogues.models import DialogueSession, Question, QuestionState, SessionState
+from community.extensions import db
+from community.pledges.models import Pledge
+from community.threads.models import Thread
+from tests.factories import create_deputy, create_dialogue, create_question, create_user
+from tests.test_query_counts import counted_queries
+
+HTMX = {"HX-Request": "true"}
+SECRET_NAME = "Жасырын Сұраушы"
+
+
+@pytest.fixture
+def dialogue(moderator, village):
+    return create_dialogue(moderator, village)
+
+
+def etag_of(response) -> str:
+    return response.headers["ETag"]
+
+
+def test_the_list_shows_live_upcoming_and_past_sessions(client, moderator, village):
+    create_dialogue(moderator, village, title="Тікелей диалог жүріп жатыр")
+    create_dialogue(moderator, village, state="scheduled", title="Келесі аптадағы кездесу")
+    create_dialogue(moderator, village, state="closed", title="Өткен кездесудің хаттамасы")
+    page = client.get("/dialogues/").get_data(as_text=True)
+    assert "Тікелей диалог жүріп жатыр" in page and "Келесі аптадағы кездесу" in page
+    assert "Өткен кездесудің хаттамасы" in page
+    fragment = client.get("/dialogues/?place=shamalgan", headers=HTMX).get_data(as_text=True)
+    assert "<html" not in fragment and 'id="dialogue-results"' in fragment
+
+
+def test_a_resident_asks_and_sees_the_question_pending_while_others_do_not(client, app, dialogue, resident,
+                                                                           login_as):
+    login_as(resident)
+    response = client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Ауылға автобус қатынайды ма?"})
+    assert response.status_code == 303
+    own = client.get(f"/dialogues/{dialogue.id}?lang=en").get_data(as_text=True)
+    assert "Your questions waiting for approval" in own and "Ауылға автобус қатынайды ма?" in own
+    for other in (app.test_client(), login_as(create_user("resident"), app.test_client())):
+        assert "Ауылға автобус қатынайды ма?" not in other.get(f"/dialogues/{dialogue.id}").get_data(as_text=True)
+        assert "Ауылға автобус" not in other.get(f"/dialogues/{dialogue.id}", headers=HTMX).get_data(as_text=True)
+
+
+def test_asking_with_htmx_answers_the_form_block_and_asks_the_list_to_refresh(client, dialogue, resident, login_as):
+    login_as(resident)
+    response = client.submit(f"/dialogues/{dialogue.id}/questions?lang=en", {"body": "When will the road be fixed?"},
+                             headers=HTMX)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in body and 'id="ask"' in body
+    assert "once a moderator approves it" in body
+    assert response.headers["HX-Trigger"] == "dialogue-changed"
+
+
+def test_a_double_submitted_question_is_one_question(client, dialogue, resident, login_as):
+    login_as(resident)
+    data = {"body": "Екі рет басылған сұрақ", "submission_key": "same-key", "csrf_token": client.csrf_token()}
+    for _ in range(2):
+        assert client.post(f"/dialogues/{dialogue.id}/questions", data=data).status_code == 303
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 1
+
+
+@pytest.mark.parametrize("body, status", [("", 422), ("Қыс", 422), ("С" * 301, 422)])
+def test_a_bad_question_gets_a_message_not_an_error(client, dialogue, resident, login_as, body, status):
+    login_as(resident)
+    response = client.submit(f"/dialogues/{dialogue.id}/questions?lang=ru", {"body": body}, headers=HTMX)
+    assert response.status_code == status
+    assert "class=\"error\"" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
+
+
+def test_questions_have_a_rate_limit(client, app, dialogue, resident, login_as):
+    login_as(resident)
+    with mock.patch.dict(app.config, {"QUESTION_LIMIT": "2 per hour", "QUESTION_LIMIT_NEW": "2 per hour"}):
+        codes = [client.submit(f"/dialogues/{dialogue.id}/questions", {"body": f"Сұрақ нөмірі {n}"}).status_code
+                 for n in range(3)]
+    assert codes == [303, 303, 429]
+
+
+def test_anonymous_authors_never_reach_public_pages_fragments_screen_or_minutes(client, app, dialogue, moderator,
+                                                                               login_as):
+    author = create_user("resident", name=SECRET_NAME)
+    question = create_question(dialogue, author, body="Әкімдіктің шешімі неге жарияланбады?", anonymous=True)
+    db.session.get(DialogueSession, dialogue.id).current_question_id = question.id
+    db.session.commit()
+    moderator_client = login_as(moderator, app.test_client())
+    urls = [f"/dialogues/{dialogue.id}", f"/dialogues/{dialogue.id}/screen"]
+    for viewer in (app.test_client(), login_as(create_user("resident"), app.test_client()), moderator_client):
+        for url in urls:
+            for headers in ({}, HTMX):
+                page = viewer.get(url, headers=headers).get_data(as_text=True)
+                assert "Әкімдіктің шешімі" in page and SECRET_NAME not in page, (url, headers)
+    console = moderator_client.get(f"/dialogues/{dialogue.id}/console").get_data(as_text=True)
+    assert SECRET_NAME in console
+    db.session.get(DialogueSession, dialogue.id).state = SessionState.CLOSED
+    db.session.commit()
+    for url in (f"/dialogues/{dialogue.id}", f"/dialogues/{dialogue.id}/minutes.csv"):
+        page = app.test_client().get(url).get_data(as_text=True)
+        assert "Әкімдіктің шешімі" in page and SECRET_NAME not in page
+
+
+def test_hidden_and_merged_questions_stay_out_of_public_views_and_counts(client, dialogue, resident):
+    create_question(dialogue, resident, body="Көрінетін сұрақ осы", votes=1)
+    create_question(dialogue, resident, body="Жасырылған балағат сөз", state="hidden")
+    create_question(dialogue, resident, body="Біріктірілген қайталау", state="merged")
+    for url in (f"/dialogues/{dialogue.id}", f"/dialogues/{dialogue.id}/screen"):
+        for headers in ({}, HTMX):
+            page = client.get(url, headers=headers).get_data(as_text=True)
+            assert "Көрінетін сұрақ осы" in page
+            assert "Жасырылған" not in page and "Біріктірілген" not in page
+    assert db.session.get(DialogueSession, dialogue.id).public_count == 1
+
+
+def test_the_live_region_answers_304_while_nothing_changed_with_one_query(client, dialogue, resident, login_as):
+    create_question(dialogue, resident)
+    login_as(resident)
+    first = client.get(f"/dialogues/{dialogue.id}", headers=HTMX)
+    assert first.status_code == 200 and "<html" not in first.get_data(as_text=True)
+    tag = etag_of(first)
+    url = f"/dialogues/{dialogue.id}"
+    assert f'"If-None-Match": "\\"{tag.strip(chr(34))}\\""' in first.get_data(as_text=True).replace("&#34;", '"')
+    with counted_queries() as statements:
+        again = client.get(url, headers={**HTMX, "If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert len(statements) == 1, statements
+    create_question(dialogue, resident, body="Жаңа сұрақ келді")
+    changed = client.get(f"/dialogues/{dialogue.id}", headers={**HTMX, "If-None-Match": tag})
+    assert changed.status_code == 200 and "Жаңа сұрақ келді" in changed.get_data(as_text=True)
+
+
+def test_the_etag_differs_between_viewers_and_languages(client, app, dialogue, resident, login_as):
+    visitor = client.get(f"/dialogues/{dialogue.id}", headers=HTMX)
+    english = client.get(f"/dialogues/{dialogue.id}?lang=en", headers=HTMX)
+    signed_in = login_as(resident, app.test_client()).get(f"/dialogues/{dialogue.id}", headers=HTMX)
+    assert len({etag_of(visitor), etag_of(english), etag_of(signed_in)}) == 3
+    plain = client.get(f"/dialogues/{dialogue.id}", headers={"If-None-Match": etag_of(visitor)})
+    assert plain.status_code == 200 and "<html" in plain.get_data(as_text=True)
+
+
+def test_voting_with_htmx_swaps_the_live_region_and_without_redirects(client, dialogue, resident, other_resident,
+                                                                     login_as):
+    question = create_question(dialogue, other_resident)
+    login_as(resident)
+    swapped = client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"}, headers=HTMX)
+    assert swapped.status_code == 200 and 'id="live"' in swapped.get_data(as_text=True)
+    assert 'aria-pressed="true"' in swapped.get_data(as_text=True)
+    plain = client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "0"})
+    assert plain.status_code == 303 and plain.headers["Location"].endswith(f"#q{question.id}")
+    assert db.session.get(Question, question.id).vote_count == 0
+
+
+def test_the_moderator_works_the_queue_from_the_console(client, dialogue, resident, moderator, login_as):
+    waiting = create_question(dialogue, resident, state="pending", body="Бекітуді күтетін сұрақ")
+    duplicate = create_question(dialogue, resident, state="pending", body="Қайталанған сұрақ")
+    login_as(moderator)
+    approved = client.submit(f"/dialogues/questions/{waiting.id}/approve", headers=HTMX)
+    assert approved.status_code == 200 and 'id="console"' in approved.get_data(as_text=True)
+    assert client.submit(f"/dialogues/questions/{duplicate.id}/merge", {"into": waiting.id}).status_code == 303
+    assert client.submit(f"/dialogues/questions/{waiting.id}/current").status_code == 303
+    assert db.session.get(DialogueSession, dialogue.id).current_question_id == waiting.id
+    assert client.submit(f"/dialogues/questions/{waiting.id}/answer", {"note": "Келесі жылы салынады"}).status_code \
+        == 303
+    db.session.expire_all()
+    assert db.session.get(Question, waiting.id).state is QuestionState.ANSWERED
+    assert db.session.get(Question, duplicate.id).state is QuestionState.MERGED
+    again = client.submit(f"/dialogues/questions/{waiting.id}/answer?lang=en", {"note": "Екінші рет"}, headers=HTMX)
+    assert again.status_code == 200 and "Another moderator has just handled this question" in again.get_data(
+        as_text=True)
+    log = client.get(f"/dialogues/{dialogue.id}/console").get_data(as_text=True)
+    assert "Келесі жылы салынады" in log
+
+
+def test_a_hide_without_a_reason_is_refused_with_a_message(client, dialogue, resident, moderator, login_as):
+    question = create_question(dialogue, resident, state="pending")
+    login_as(moderator)
+    response = client.submit(f"/dialogues/questions/{question.id}/hide?lang=en", {"reason": ""}, headers=HTMX)
+    assert response.status_code == 200 and "This field is required." in response.get_data(as_text=True)
+    assert db.session.get(Question, question.id).state is QuestionState.PENDING
+
+
+def test_a_question_from_the_hall_is_typed_in_by_a_moderator(client, dialogue, moderator, login_as):
+    login_as(moderator)
+    response = client.submit(f"/dialogues/{dialogue.id}/hall", {"body": "Ауыл клубын жөндеу қашан?",
+                                                               "speaker_name": "Сәуле Қасымова"}, headers=HTMX)
+    assert response.status_code == 200 and response.headers["HX-Trigger"] == "dialogue-changed"
+    page = client.get(f"/dialogues/{dialogue.id}").get_data(as_text=True)
+    assert "Ауыл клубын жөндеу қашан?" in page and "Сәуле Қасымова" in page
+
+
+def test_a_promised_follow_up_becomes_a_pledge_of_the_deputy(client, dialogue, resident, moderator, login_as):
+    person = create_deputy(name="Асқар Бекұлы")
+    dialogue.deputies = [person]
+    db.session.commit()
+    question = create_question(dialogue, resident, body="Ауылдағы жол қашан асфальтталады?")
+    login_as(moderator)
+    form = client.get(f"/dialogues/questions/{question.id}/follow-up").get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
+    data = {"deputy": str(person.id), "title": "Ауыл жолын асфальттау", "category": "roads",
+            "text": "Келесі жазда ауылдың негізгі көшесі асфальтталады деп уәде берді.", "submission_key": key}
+    for _ in range(2):
+        assert client.submit(f"/dialogues/questions/{question.id}/follow-up", data).status_code in (303, 409)
+    pledges = list(db.session.scalars(db.select(Pledge)))
+    assert len(pledges) == 1 and pledges[0].deputy_id == person.id
+    assert pledges[0].source_url.endswith(f"/dialogues/{dialogue.id}")
+    db.session.expire_all()
+    question = db.session.get(Question, question.id)
+    assert question.state is QuestionState.PROMISED and question.pledge_id == pledges[0].id
+
+
+def test_closing_publishes_minutes_with_figures_commitments_and_a_csv(client, dialogue, resident, moderator,
+                                                                      login_as):
+    answered = create_question(dialogue, resident, body="Жауап берілген сұрақ", state="answered", votes=2)
+    answered.answer_note = "Биыл шешіледі"
+    db.session.commit()
+    create_question(dialogue, resident, body="=Ашық қалған сұрақ", votes=1)
+    login_as(moderator)
+    closed = client.submit(f"/dialogues/{dialogue.id}/close", {"summary": "**Қорытынды:** екі сұрақ талқыланды."})
+    assert closed.status_code == 303
+    minutes = client.get(f"/dialogues/{dialogue.id}?lang=en").get_data(as_text=True)
+    assert "Minutes of the dialogue session" in minutes and "<strong>Қорытынды:</strong>" in minutes
+    assert "Биыл шешіледі" in minutes and "4 residents asked or voted" in minutes
+    csv_body = client.get(f"/dialogues/{dialogue.id}/minutes.csv").get_data(as_text=True)
+    assert csv_body.splitlines()[0].startswith("question_id,state,votes")
+    assert "'=Ашық қалған сұрақ" in csv_body and "Биыл шешіледі" in csv_body
+    assert client.submit(f"/dialogues/{dialogue.id}/open").status_code == 303
+    assert db.session.get(DialogueSession, dialogue.id).state is SessionState.CLOSED
+
+
+def test_an_open_question_becomes_a_local_issue_for_a_linked_deputy(client, moderator, village, resident, deputy,
+                                                                    login_as):
+    person = create_deputy(name="Гүлнар Әбдіқадырова", user=deputy)
+    dialogue = create_dialogue(moderator, village, state="closed", deputies=[person])
+    question = create_question(dialogue, resident, body="Ауылға дәрігер қашан келеді?")
+    login_as(moderator)
+    form = client.get(f"/dialogues/questions/{question.id}/to-issue").get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
+    response = client.submit(f"/dialogues/questions/{question.id}/to-issue",
+                             {"deputy": str(person.id), "category": "health", "submission_key": key})
+    assert response.status_code == 303
+    thread = db.session.scalar(db.select(Thread))
+    assert thread.addressed_to_id == deputy.id and thread.title == "Ауылға дәрігер қашан келеді?"
+    assert db.session.get(Question, question.id).thread_id == thread.id
+    assert client.get(f"/dialogues/questions/{question.id}/to-issue").status_code == 409
+
+
+def test_the_screen_shows_the_current_question_and_a_qr_code_without_sign_in(client, dialogue, resident):
+    question = create_question(dialogue, resident, body="Экрандағы ағымдағы сұрақ")
+    create_question(dialogue, resident, body="Келесі кезектегі сұрақ", votes=3)
+    db.session.get(DialogueSession, dialogue.id).current_question_id = question.id
+    db.session.commit()
+    page = client.get(f"/dialogues/{dialogue.id}/screen")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<svg" in body and "Экрандағы ағымдағы сұрақ" in body
+    assert "Келесі кезектегі сұрақ" in body and f"/dialogues/{dialogue.id}" in body
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    unchanged = client.get(f"/dialogues/{dialogue.id}/screen", headers={**HTMX, "If-None-Match": etag_of(page)})
+    assert unchanged.status_code == 304
+
+
+def test_a_page_left_open_for_hours_still_posts(client, dialogue, resident, other_resident, login_as):
+    question = create_question(dialogue, other_resident)
+    login_as(resident)
+    token = client.csrf_token()
+    later = time.time() + 12 * 3600
+    with mock.patch("time.time", return_value=later):
+        response = client.post(f"/dialogues/questions/{question.id}/vote", data={"vote": "1", "csrf_token": token})
+    assert response.status_code == 303
+    assert db.session.get(Question, question.id).vote_count == 1
+
+
+def test_a_forged_post_is_refused_with_a_message_in_the_page(client, dialogue, resident, other_resident, login_as):
+    question = create_question(dialogue, other_resident)
+    login_as(resident)
+    response = client.post(f"/dialogues/questions/{question.id}/vote?lang=en", data={"vote": "1"}, headers=HTMX)
+    assert response.status_code == 400 and response.headers["HX-Retarget"] == "#flashes"
+    assert "reload the page" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_live_pages_run_the_same_queries_however_many_questions(client, dialogue, resident, moderator, login_as,
+                                                                 count, request):
+    for number in range(count):
+        create_question(dialogue, resident, body=f"Сұрақ нөмірі {number}",
+                        state=["approved", "pending", "answered", "hidden"][number % 4], anonymous=number % 2 == 0)
+    login_as(moderator)
+    counts = []
+    urls = [f"/dialogues/{dialogue.id}", f"/dialogues/{dialogue.id}/console", f"/dialogues/{dialogue.id}/screen"]
+    for url in urls:
+        with counted_queries() as statements:
+            assert client.get(url, headers=HTMX).status_code == 200
+        counts.append(len(statements))
+    cache = request.config.cache if hasattr(request.config, "cache") else None
+    assert max(counts) <= 12, counts
+    previous = getattr(test_live_pages_run_the_same_queries_however_many_questions, "seen", None)
+    if previous is not None and cache is None:
+        assert counts == previous
+    test_live_pages_run_the_same_queries_however_many_questions.seen = counts

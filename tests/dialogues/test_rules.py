@@ -1,0 +1,237 @@
+"""Dialogue rules: session and question states, votes (also under concurrency), merging, the current question."""
+import threading
+
+import pytest
+
+from community.dialogues.models import (
+    DialogueSession,
+    Question,
+    QuestionMoveRefused,
+    QuestionState,
+    QuestionVote,
+    SessionMoveRefused,
+    SessionState,
+)
+from community.dialogues.services import (
+    answer_question,
+    approve_question,
+    ask_for,
+    ask_question,
+    correct_question,
+    hide_question,
+    merge_question,
+    move_session,
+    reopen_question,
+    restore_question,
+    set_current,
+    vote,
+)
+from community.extensions import db
+from tests.factories import create_dialogue, create_question, create_user
+
+Q = QuestionState
+
+
+@pytest.fixture
+def dialogue(moderator, village):
+    return create_dialogue(moderator, village)
+
+
+def fresh(model, row_id):
+    db.session.expire_all()
+    return db.session.get(model, row_id)
+
+
+def test_a_session_opens_pauses_resumes_and_closes_once(moderator, village):
+    dialogue = create_dialogue(moderator, village, state="scheduled")
+    for to in (SessionState.LIVE, SessionState.PAUSED, SessionState.LIVE, SessionState.CLOSED):
+        move_session(dialogue, to, moderator)
+        db.session.commit()
+        assert fresh(DialogueSession, dialogue.id).state is to
+    for to in (SessionState.LIVE, SessionState.PAUSED, SessionState.CLOSED):
+        with pytest.raises(SessionMoveRefused):
+            move_session(fresh(DialogueSession, dialogue.id), to, moderator)
+    assert fresh(DialogueSession, dialogue.id).opened_at is not None
+
+
+def test_a_scheduled_session_cannot_be_paused(moderator, village):
+    dialogue = create_dialogue(moderator, village, state="scheduled")
+    with pytest.raises(SessionMoveRefused):
+        move_session(dialogue, SessionState.PAUSED, moderator)
+
+
+def test_premoderated_questions_wait_and_counts_follow_every_move(dialogue, resident, moderator):
+    question, new = ask_question(dialogue, resident, "  Жолды  қашан жөндейді?  ", False, "k1")
+    db.session.commit()
+    assert new and question.state is Q.PENDING and question.body == "Жолды қашан жөндейді?"
+    counts = lambda: (lambda d: (d.pending_count, d.open_count, d.answered_count, d.hidden_count))(  # noqa: E731
+        fresh(DialogueSession, dialogue.id))
+    assert counts() == (1, 0, 0, 0)
+    approve_question(question, moderator)
+    db.session.commit()
+    assert counts() == (0, 1, 0, 0)
+    answer_question(fresh(Question, question.id), moderator, "Көктемде жөнделеді.")
+    db.session.commit()
+    assert counts() == (0, 0, 1, 0)
+    reopen_question(fresh(Question, question.id), moderator)
+    hide_question(fresh(Question, question.id), moderator, "Тақырыптан тыс")
+    db.session.commit()
+    assert counts() == (0, 0, 0, 1)
+    restore_question(fresh(Question, question.id), moderator)
+    db.session.commit()
+    assert counts() == (0, 1, 0, 0)
+
+
+def test_without_premoderation_a_question_shows_at_once(moderator, village, resident):
+    dialogue = create_dialogue(moderator, village, premoderation=False)
+    question, _ = ask_question(dialogue, resident, "Су құбыры қашан тартылады?", False, "k1")
+    assert question.state is Q.APPROVED
+
+
+def test_a_repeated_submission_makes_one_question(dialogue, resident):
+    first, new = ask_question(dialogue, resident, "Бір сұрақ екі рет жіберілді", False, "same")
+    second, again = ask_question(dialogue, resident, "Бір сұрақ екі рет жіберілді", False, "same")
+    db.session.commit()
+    assert (new, again) == (True, False) and first.id == second.id
+    assert fresh(DialogueSession, dialogue.id).pending_count == 1
+
+
+@pytest.mark.parametrize("start, move", [
+    ("pending", answer_question), ("answered", approve_question), ("merged", approve_question),
+    ("hidden", answer_question), ("promised", reopen_question)])
+def test_moves_from_the_wrong_state_are_refused(dialogue, resident, moderator, start, move):
+    question = create_question(dialogue, resident, state=start)
+    with pytest.raises(QuestionMoveRefused):
+        if move is answer_question:
+            move(question, moderator, "жауап")
+        else:
+            move(question, moderator)
+
+
+def test_a_step_another_moderator_already_took_is_refused(dialogue, resident, moderator):
+    question = create_question(dialogue, resident, state="pending")
+    stale = fresh(Question, question.id)
+    db.session.expunge(stale)  # what the second moderator's request loaded: still pending
+    approve_question(fresh(Question, question.id), moderator)
+    db.session.commit()
+    with pytest.raises(QuestionMoveRefused):
+        approve_question(stale, create_user("moderator"))
+
+
+def test_votes_are_one_per_resident_and_can_be_taken_back(dialogue, resident, other_resident):
+    question = create_question(dialogue, other_resident)
+    assert vote(resident, question, True) and vote(resident, question, True)
+    db.session.commit()
+    assert fresh(Question, question.id).vote_count == 1
+    vote(resident, question, False)
+    vote(resident, question, False)
+    db.session.commit()
+    assert fresh(Question, question.id).vote_count == 0
+
+
+def test_only_open_questions_take_votes(dialogue, resident, other_resident):
+    question = create_question(dialogue, other_resident, state="pending")
+    assert vote(resident, question, True) is False
+    assert db.session.scalar(db.select(db.func.count(QuestionVote.id))) == 0
+
+
+def test_parallel_votes_count_once_per_resident(app, dialogue, other_resident):
+    question = create_question(dialogue, other_resident)
+    voters = [create_user("resident").id for _ in range(12)]
+    question_id = question.id
+    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
+    errors = []
+
+    def cast(user_id):
+        from community.accounts.models import User
+
+        with app.app_context():
+            try:
+                vote(db.session.get(User, user_id), db.session.get(Question, question_id), True)
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+
+    workers = [threading.Thread(target=cast, args=(user_id,)) for user_id in voters + voters[:6] + voters[:6]]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert fresh(Question, question_id).vote_count == 12
+    assert db.session.scalar(db.select(db.func.count(QuestionVote.id))) == 12
+
+
+def test_merging_combines_votes_counting_each_voter_once(dialogue, resident, moderator):
+    keep = create_question(dialogue, resident, votes=2)
+    duplicate = create_question(dialogue, resident, body="Спорт залы туралы тағы сұрақ", votes=3)
+    both = create_user("resident")
+    vote(both, keep, True)
+    vote(both, duplicate, True)
+    db.session.commit()
+    merge_question(fresh(Question, duplicate.id), fresh(Question, keep.id), moderator)
+    db.session.commit()
+    kept = fresh(Question, keep.id)
+    assert kept.vote_count == 6  # 3 + 4 minus the resident who voted for both
+    merged = fresh(Question, duplicate.id)
+    assert merged.state is Q.MERGED and merged.merged_into_id == keep.id
+    assert fresh(DialogueSession, dialogue.id).open_count == 1
+    assert vote(both, merged, True) is False
+
+
+def test_a_question_is_not_merged_into_itself_or_another_session(dialogue, moderator, village, resident):
+    question = create_question(dialogue, resident)
+    elsewhere = create_question(create_dialogue(moderator, village), resident)
+    for into in (question, elsewhere):
+        with pytest.raises(QuestionMoveRefused):
+            merge_question(fresh(Question, question.id), into, moderator)
+
+
+def test_the_current_question_is_open_and_answering_it_clears_it(dialogue, resident, moderator):
+    first = create_question(dialogue, resident)
+    second = create_question(dialogue, resident, body="Екінші сұрақ осында")
+    set_current(first, moderator)
+    set_current(second, moderator)
+    db.session.commit()
+    assert fresh(DialogueSession, dialogue.id).current_question_id == second.id
+    answer_question(fresh(Question, second.id), moderator, "Жауап берілді")
+    db.session.commit()
+    assert fresh(DialogueSession, dialogue.id).current_question_id is None
+    with pytest.raises(QuestionMoveRefused):
+        set_current(fresh(Question, second.id), moderator)
+
+
+def test_nothing_is_current_before_the_session_opens(moderator, village, resident):
+    dialogue = create_dialogue(moderator, village, state="scheduled")
+    with pytest.raises(QuestionMoveRefused):
+        set_current(create_question(dialogue, resident), moderator)
+
+
+def test_a_correction_keeps_the_first_wording(dialogue, resident, moderator):
+    question = create_question(dialogue, resident, body="Мектпке спорт залы керек")
+    correct_question(question, moderator, "Мектепке спорт залы керек")
+    correct_question(fresh(Question, question.id), moderator, "Мектепке жаңа спорт залы керек")
+    db.session.commit()
+    question = fresh(Question, question.id)
+    assert question.body == "Мектепке жаңа спорт залы керек"
+    assert question.original_body == "Мектпке спорт залы керек" and question.edited_at is not None
+
+
+def test_a_question_from_the_hall_shows_at_once_named_or_anonymous(dialogue, moderator):
+    named, _ = ask_for(dialogue, moderator, "Көпір қашан салынады?", "Айгүл апай", "h1")
+    nameless, _ = ask_for(dialogue, moderator, "Аурухана қашан ашылады?", "", "h2")
+    assert named.state is Q.APPROVED and named.public_name == "Айгүл апай" and not named.anonymous
+    assert nameless.anonymous and nameless.public_name is None
+
+
+def test_every_visible_change_raises_the_version(dialogue, resident, moderator):
+    versions = [fresh(DialogueSession, dialogue.id).version]
+    question, _ = ask_question(dialogue, resident, "Нұсқа өзгереді ме?", False, "v1")
+    for step in (lambda: approve_question(question, moderator), lambda: vote(moderator, question, True),
+                 lambda: set_current(question, moderator)):
+        db.session.commit()
+        versions.append(fresh(DialogueSession, dialogue.id).version)
+        step()
+    db.session.commit()
+    versions.append(fresh(DialogueSession, dialogue.id).version)
+    assert versions == sorted(set(versions))
