@@ -2,6 +2,7 @@
 from community.accounts.models import User
 from community.accounts.services import create_user, user_by_email
 from community.core.permissions import Role
+from community.demo_dialogues import load_dialogues
 from community.extensions import db
 from community.places.models import Locality, LocalityKind
 from community.places.services import create_locality
@@ -281,10 +282,12 @@ def load_demo() -> list[str]:
     added_threads = _load_threads(by_slug)
     added_pledges = _load_pledges(by_slug)
     added_events = _load_events(by_slug)
+    db.session.flush()
+    added_dialogues = load_dialogues(by_slug)
     db.session.commit()
     lines = [
         f"Demo data: {added_places} localities, {added_users} accounts, {added_threads} threads, "
-        f"{added_pledges} pledges and {added_events} events added.",
+        f"{added_pledges} pledges, {added_events} events and {added_dialogues} dialogue sessions added.",
         "Demo accounts:",
     ]
     lines += [f"  {role.value:<10} {email:<34} {password}" for email, _, role, _, _, password, _ in USERS]

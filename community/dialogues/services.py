@@ -79,6 +79,19 @@ def session_lists(filters: SessionFilters) -> dict:
             "past": db.paginate(past, page=filters.page, per_page=PER_PAGE, error_out=False)}
 
 
+def live_and_upcoming(locality: Locality | None, count: int) -> list[DialogueSession]:
+    """Sessions running now first, then the next announced ones, in and under a locality; one query."""
+    running = DialogueSession.state.in_((SessionState.LIVE, SessionState.PAUSED))
+    statement = _listed(SessionFilters(locality), SessionState.LIVE, SessionState.PAUSED, SessionState.SCHEDULED)
+    return list(db.session.scalars(statement.order_by(running.desc(), DialogueSession.scheduled_at).limit(count)))
+
+
+def sessions_of_event(event_id: int) -> list[DialogueSession]:
+    """The dialogue sessions held at an event, for its page."""
+    return list(db.session.scalars(db.select(DialogueSession).where(DialogueSession.event_id == event_id)
+                                   .order_by(DialogueSession.scheduled_at).limit(LIST_LIMIT)))
+
+
 def session_or_404(session_id: int) -> DialogueSession:
     """A session with its place, moderator, event, deputies and current question loaded; 404 when missing."""
     found = db.session.scalar(db.select(DialogueSession).where(DialogueSession.id == session_id).options(

@@ -73,7 +73,10 @@ def _event_context(event, reason_form=None) -> dict:
     registration = registration_of(current_user, event)
     position = waiting_position(registration) if registration and registration.state is RegistrationState.WAITING \
         else None
+    from community.dialogues.services import sessions_of_event
+
     return {"event": event, "registration": registration, "position": position,
+            "dialogues": sessions_of_event(event.id),
             "attended": attendance_count(event) if event.report else 0,
             "reason_form": reason_form or ReasonForm(formdata=None)}
 

@@ -45,6 +45,13 @@ def recent_threads(locality: Locality | None, count: int = 5) -> list:
     return list(db.session.scalars(filtered_threads(ThreadFilters(locality=locality)).limit(count)).unique())
 
 
+def live_and_next_dialogues(locality: Locality | None, count: int = 3) -> list:
+    """Dialogue sessions live now, then the next announced ones, in and under a locality, for the home page."""
+    from community.dialogues.services import live_and_upcoming
+
+    return live_and_upcoming(locality, count)
+
+
 def database_ok() -> bool:
     """True when the database answers a trivial query."""
     try:

@@ -5,7 +5,13 @@ from flask_login import current_user
 from community.core.htmx import render
 from community.extensions import limiter
 from community.home import bp
-from community.home.services import database_ok, home_figures, recent_threads, visitor_locality
+from community.home.services import (
+    database_ok,
+    home_figures,
+    live_and_next_dialogues,
+    recent_threads,
+    visitor_locality,
+)
 
 
 @bp.get("/")
@@ -13,7 +19,8 @@ def home():
     """Show the visitor's locality at a glance; anyone may look."""
     locality = visitor_locality(current_user)
     return render(
-        "home/index.html", locality=locality, figures=home_figures(locality), threads=recent_threads(locality)
+        "home/index.html", locality=locality, figures=home_figures(locality), threads=recent_threads(locality),
+        dialogues=live_and_next_dialogues(locality),
     )
 
 
