@@ -49,7 +49,8 @@ def test_demo_loads_once(app):
         db.session.scalar(db.select(db.func.count(User.id))),
     ) == counts
     assert "admin@halyk-uni.kz" in first
-    assert "0 localities, 0 accounts, 0 threads, 0 pledges and 0 events added" in second
+    assert "0 localities, 0 accounts, 0 threads, 0 pledges, 0 events and 0 dialogue sessions added" in second
+    assert "3 dialogue sessions added" in first
 
 
 def test_demo_threads_show_every_part_of_the_feature(app):
