@@ -6,7 +6,7 @@ FLASK := APP_ENV=$${APP_ENV:-development} $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations lint clean
+.PHONY: run test bench setup translations lint clean
 
 run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABASE_URL is set)
 	$(FLASK) db upgrade
@@ -15,6 +15,9 @@ run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABA
 
 test: $(VENV)/.dev-installed translations ## Run the whole suite (PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev-installed translations ## Load a live dialogue session: 300 pollers, 20 posters, 60 s (README)
+	$(BIN)/python bench/live_dialogue.py $(BENCH_ARGS)
 
 setup: $(VENV)/.installed translations
 

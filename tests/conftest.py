@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from community import create_app
 from community.config import TestConfig
+from community.dialogues.views import copies as rendered_copies
 from community.extensions import db, limiter
 from community.places.models import Locality
 from tests.factories import PASSWORD, create_locality, create_thread, create_user
@@ -92,6 +93,7 @@ def clean(app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
+        rendered_copies.clear()
         app.extensions["mail_outbox"] = []
 
 

@@ -3,9 +3,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from community.accounts.services import password_is_common
+from community.core.forms import required
 from community.places.forms import LocalityField
 
 MIN_PASSWORD = 8
@@ -16,22 +17,18 @@ def _name_field():
     return StringField(
         _l("Name shown to others"),
         validators=[
-            _required(),
+            required(),
             Length(min=2, max=80, message=_l("From %(min)d to %(max)d characters.", min=2, max=80)),
         ],
         filters=[lambda value: value.strip() if value else value],
     )
 
 
-def _required():
-    return DataRequired(message=_l("This field is required."))
-
-
 def _email_field(label=_l("E-mail")):
     return EmailField(
         label,
         validators=[
-            _required(),
+            required(),
             Length(max=254, message=_l("At most %(max)d characters.", max=254)),
             Email(message=_l("Enter a valid e-mail address."), check_deliverability=False),
         ],
@@ -43,7 +40,7 @@ def _new_password_field(label=_l("Password")):
     return PasswordField(
         label,
         validators=[
-            _required(),
+            required(),
             Length(
                 min=MIN_PASSWORD,
                 max=128,
@@ -57,7 +54,7 @@ def _new_password_field(label=_l("Password")):
 def _confirm_field(target: str):
     return PasswordField(
         _l("Repeat the password"),
-        validators=[_required(), EqualTo(target, message=_l("The passwords do not match."))],
+        validators=[required(), EqualTo(target, message=_l("The passwords do not match."))],
     )
 
 
@@ -84,13 +81,13 @@ class LoginForm(FlaskForm):
     """Sign in with e-mail and password."""
 
     email = _email_field()
-    password = PasswordField(_l("Password"), validators=[_required()])
+    password = PasswordField(_l("Password"), validators=[required()])
 
 
 class PasswordChangeForm(FlaskForm):
     """Change the password; the current one is asked again."""
 
-    current = PasswordField(_l("Current password"), validators=[_required()])
+    current = PasswordField(_l("Current password"), validators=[required()])
     password = _new_password_field(_l("New password"))
     confirm = _confirm_field("password")
 

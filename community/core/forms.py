@@ -2,7 +2,8 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 EXPIRED = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
@@ -32,3 +33,9 @@ class SubmissionKeyField(HiddenField):
     def pre_validate(self, form) -> None:
         if not self.data or len(self.data) > 64:
             raise ValidationError(EXPIRED)
+
+
+class ReasonForm(FlaskForm):
+    """A reason, required for closing a thread, cancelling an event and every moderation step."""
+
+    reason = StringField(_l("Reason"), validators=[required(), length(3, 500)], filters=[strip])

@@ -120,18 +120,49 @@ def session_version(session_id: int) -> int | None:
     return connection.scalar(select(DialogueSession.version).where(DialogueSession.id == session_id))
 
 
-def live_tag(kind: str, version: int, *details: str) -> str:
-    """The ETag of a live region: the session's version and what makes this viewer's copy differ
-    (their sign-in, their language), read from cookies without touching the database."""
+def live_tag(kind: str, version: int, *details: str, personal: bool = True) -> str:
+    """The ETag of a live region: the session's version and what makes this viewer's copy differ (their
+    sign-in unless the region is the same for everyone, their language), read without touching the database."""
     from flask import request
 
     from community.accounts.services import SESSION_TOKEN_KEY
     from community.core.i18n import LANG_COOKIE
 
-    viewer = "|".join([str(session.get(SESSION_TOKEN_KEY) or ""), request.cookies.get(LANG_COOKIE, ""),
-                       request.args.get("lang", ""), request.headers.get("Accept-Language", "")[:100], *details])
+    signed_in = str(session.get(SESSION_TOKEN_KEY) or "") if personal else ""
+    viewer = "|".join([signed_in, request.cookies.get(LANG_COOKIE, ""), request.args.get("lang", ""), *details])
     digest = hashlib.sha256(viewer.encode()).hexdigest()[:16]
     return f"{kind}-{version}-{digest}"
+
+
+class RenderedCopies:
+    """The last few rendered copies of live regions that look the same to everyone who sees them (a visitor's
+    page, the big screen), by ETag: while a session changes, each worker renders a version once, not once per
+    poll. A copy under a version never goes stale, since every visible change raises the version."""
+
+    def __init__(self, size: int = 64):
+        import threading
+        from collections import OrderedDict
+
+        self.size = size
+        self.copies: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, tag: str) -> str | None:
+        """The copy rendered for this tag, if this worker has it."""
+        with self.lock:
+            return self.copies.get(tag)
+
+    def clear(self) -> None:
+        """Forget every copy (the tests empty the database between them)."""
+        with self.lock:
+            self.copies.clear()
+
+    def put(self, tag: str, body: str) -> None:
+        """Keep a copy, forgetting the oldest beyond the size."""
+        with self.lock:
+            self.copies[tag] = body
+            while len(self.copies) > self.size:
+                self.copies.popitem(last=False)
 
 
 def _touch(session_id: int, **counters: int) -> None:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import (
     can_ask_question,
@@ -33,6 +34,7 @@ from community.dialogues.forms import (
 )
 from community.dialogues.models import QuestionMoveRefused, QuestionState, SessionMoveRefused, SessionState
 from community.dialogues.services import (
+    RenderedCopies,
     SessionFilters,
     answer_question,
     answered_questions,
@@ -70,7 +72,6 @@ from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges.models import PledgeCategory
 from community.pledges.services import all_deputies
-from community.threads.forms import ReasonForm
 from community.threads.models import Category
 
 INVALID = 422
@@ -89,11 +90,20 @@ moderation_limit = limiter.shared_limit(_moderation_limit, scope="dialogue-moder
                                         methods=["POST"])
 
 
+copies = RenderedCopies()
+
+
+def _shared_copy(tag: str):
+    """A copy of a same-for-everyone region this worker has already rendered for this tag, ready to send."""
+    body = copies.get(tag)
+    return _live(make_response(body), tag) if body is not None else None
+
+
 def _sort() -> str:
     return request.args.get("sort") if request.args.get("sort") in SORTS else "votes"
 
 
-def _unchanged(kind: str, session_id: int, *details: str):
+def _unchanged(kind: str, session_id: int, *details: str, personal: bool = True):
     """For a live region's poll: a 304 when the session has not changed since the copy the page holds.
 
     Costs one indexed read and nothing else (no user, no rendering). Returns (response, tag); the
@@ -102,7 +112,7 @@ def _unchanged(kind: str, session_id: int, *details: str):
     version = session_version(session_id)
     if version is None:
         abort(404)
-    tag = live_tag(kind, version, *details)
+    tag = live_tag(f"{kind}-{session_id}", version, *details, personal=personal)
     if wants_fragment() and tag in request.if_none_match:
         response = make_response("", 304)
         response.set_etag(tag)
@@ -111,7 +121,10 @@ def _unchanged(kind: str, session_id: int, *details: str):
     return None, tag
 
 
-def _live(response, tag: str):
+def _live(response, tag: str, shared: bool = False):
+    """Mark a live region's copy with its ETag, and keep it for the next viewer when it is the same for all."""
+    if shared:
+        copies.put(tag, response.get_data(as_text=True))
     response.set_etag(tag)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -144,10 +157,14 @@ def show(session_id: int):
     unchanged, tag = _unchanged("show", session_id, sort)
     if unchanged:
         return unchanged
+    shared = wants_fragment() and not current_user.is_authenticated
+    if shared and (copy := _shared_copy(tag)):
+        return copy
     dialogue = session_or_404(session_id)
     if dialogue.state is SessionState.CLOSED and not wants_fragment():
         return render("dialogues/minutes.html", dialogue=dialogue, minutes=minutes_of(dialogue))
-    return _live(render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, sort)), tag)
+    return _live(render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, sort)), tag,
+                 shared)
 
 
 @bp.post("/dialogues/<int:session_id>/questions")
@@ -198,14 +215,16 @@ def vote_for(question_id: int):
 def screen(session_id: int):
     """The big screen for the hall: the current question, the next by votes, the count and a QR code to join;
     no sign-in; it refreshes itself like the participant's page."""
-    unchanged, tag = _unchanged("screen", session_id)
+    unchanged, tag = _unchanged("screen", session_id, personal=False)
     if unchanged:
         return unchanged
+    if wants_fragment() and (copy := _shared_copy(tag)):
+        return copy
     dialogue = session_or_404(session_id)
     address = url_for("dialogues.show", session_id=session_id, _external=True)
     qr = Markup(segno.make(address, error="m").svg_inline(scale=8, dark="#111", light="#fff", omitsize=True))  # noqa: S704 - made by segno from our own URL
     return _live(render("dialogues/screen.html", block="screen", tag=tag, dialogue=dialogue, address=address, qr=qr,
-                        next_up=screen_lists(dialogue)), tag)
+                        next_up=screen_lists(dialogue)), tag, shared=wants_fragment())
 
 
 @bp.get("/dialogues/<int:session_id>/minutes.csv")

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from community.core.db import utcnow
+from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import can_manage_event, can_organise_events, can_register, ensure
 from community.core.security import action_limit, user_or_address_key
@@ -40,7 +41,6 @@ from community.events.services import (
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges.services import all_deputies
-from community.threads.forms import ReasonForm
 
 INVALID = 422
 

@@ -5,8 +5,8 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
+from community.core.forms import ReasonForm
 from community.moderation.models import FlagReason
-from community.threads.forms import ReasonForm
 
 
 class FlagForm(FlaskForm):

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.accounts.models import User
+from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render
 from community.core.permissions import can_close_thread, can_flag, can_moderate, ensure
 from community.core.security import action_limit, user_or_address_key
@@ -12,7 +13,6 @@ from community.moderation import bp
 from community.moderation.forms import FlagForm, SuspendForm
 from community.moderation.models import Action, FlagReason
 from community.moderation.services import flag, log_page, moderate, queue, suspend
-from community.threads.forms import ReasonForm
 from community.threads.services import comment_for, thread_for
 
 INVALID = 422

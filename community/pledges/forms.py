@@ -3,21 +3,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from community.core.forms import SubmissionKeyField, length, required
 from community.places.forms import LocalityField
 from community.pledges.models import PledgeCategory, PledgeStatus
-from community.threads.forms import SubmissionKeyField
 
 MAX_LINKS = 10
-
-
-def _required():
-    return DataRequired(message=_l("This field is required."))
-
-
-def _length(low: int, high: int):
-    return Length(min=low, max=high, message=_l("From %(min)d to %(max)d characters.", min=low, max=high))
 
 
 class PledgeUpdateForm(FlaskForm):
@@ -28,7 +20,7 @@ class PledgeUpdateForm(FlaskForm):
     progress = IntegerField(_l("Progress, %"), validators=[
         InputRequired(message=_l("This field is required.")),
         NumberRange(min=0, max=100, message=_l("From %(min)d to %(max)d.", min=0, max=100))])
-    note = TextAreaField(_l("What happened"), validators=[_required(), _length(10, 3000)])
+    note = TextAreaField(_l("What happened"), validators=[required(), length(10, 3000)])
     evidence = TextAreaField(_l("Evidence links, one per line"), validators=[Optional()],
                              description=_l("Required for fulfilled, partially fulfilled and broken."))
     corrects = HiddenField()
@@ -55,9 +47,9 @@ class PledgeUpdateForm(FlaskForm):
 class PledgeForm(FlaskForm):
     """Add a pledge with its source."""
 
-    title = StringField(_l("Short title"), validators=[_required(), _length(8, 200)])
-    text = TextAreaField(_l("The promise in the deputy's words"), validators=[_required(), _length(20, 5000)])
-    source_description = StringField(_l("Where it was made"), validators=[_required(), _length(4, 300)],
+    title = StringField(_l("Short title"), validators=[required(), length(8, 200)])
+    text = TextAreaField(_l("The promise in the deputy's words"), validators=[required(), length(20, 5000)])
+    source_description = StringField(_l("Where it was made"), validators=[required(), length(4, 300)],
                                      description=_l("A programme, a meeting, a newspaper interview…"))
     source_url = StringField(_l("Source link (optional)"), validators=[
         Optional(), Length(max=500, message=_l("At most %(max)d characters.", max=500)),
@@ -82,10 +74,10 @@ class CheckForm(FlaskForm):
     """A moderator's verdict on the latest update."""
 
     verified = BooleanField(_l("Verified"))
-    note = StringField(_l("Note"), validators=[_required(), _length(3, 500)])
+    note = StringField(_l("Note"), validators=[required(), length(3, 500)])
 
 
 class DisputeForm(FlaskForm):
     """A resident's dispute of the latest update, with a reason."""
 
-    reason = StringField(_l("Why you dispute it"), validators=[_required(), _length(5, 500)])
+    reason = StringField(_l("Why you dispute it"), validators=[required(), length(5, 500)])

@@ -1,47 +1,26 @@
 """Thread forms: shape checks and messages in the user's language."""
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
+from community.core.forms import SubmissionKeyField, length, required
 from community.places.forms import LocalityField
 from community.threads.models import Category
 
 TITLE_MAX = 160
 BODY_MAX = 10_000
 COMMENT_MAX = 5_000
-EXPIRED = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
-
-
-def _required():
-    return DataRequired(message=_l("This field is required."))
-
-
-def _length(low: int, high: int):
-    return Length(min=low, max=high, message=_l("From %(min)d to %(max)d characters.", min=low, max=high))
-
-
-class SubmissionKeyField(HiddenField):
-    """A random key made when the form is shown; the same key twice means the same submission."""
-
-    def process_data(self, value) -> None:
-        self.data = value or secrets.token_urlsafe(16)
-
-    def pre_validate(self, form) -> None:
-        if not self.data or len(self.data) > 64:
-            raise ValidationError(EXPIRED)
 
 
 class ThreadForm(FlaskForm):
     """Raise a local issue."""
 
-    title = StringField(_l("Title"), validators=[_required(), _length(8, TITLE_MAX)],
+    title = StringField(_l("Title"), validators=[required(), length(8, TITLE_MAX)],
                         filters=[lambda value: value.strip() if value else value],
                         description=_l("Say what and where, e.g. «No street lights on Abai street in Shamalgan»."))
-    body = TextAreaField(_l("Describe the issue"), validators=[_required(), _length(20, BODY_MAX)],
+    body = TextAreaField(_l("Describe the issue"), validators=[required(), length(20, BODY_MAX)],
                          description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     category = SelectField(
@@ -72,7 +51,7 @@ class ThreadForm(FlaskForm):
 class CommentForm(FlaskForm):
     """Write a comment, a reply or an official answer."""
 
-    body = TextAreaField(_l("Your comment"), validators=[_required(), _length(2, COMMENT_MAX)])
+    body = TextAreaField(_l("Your comment"), validators=[required(), length(2, COMMENT_MAX)])
     parent_id = HiddenField()
     submission_key = SubmissionKeyField()
 
@@ -84,11 +63,5 @@ class CommentForm(FlaskForm):
 class CommentEditForm(FlaskForm):
     """Change one's own comment."""
 
-    body = TextAreaField(_l("Your comment"), validators=[_required(), _length(2, COMMENT_MAX)])
+    body = TextAreaField(_l("Your comment"), validators=[required(), length(2, COMMENT_MAX)])
 
-
-class ReasonForm(FlaskForm):
-    """A reason, required for closing a thread and for every moderation action."""
-
-    reason = StringField(_l("Reason"), validators=[_required(), _length(3, 500)],
-                         filters=[lambda value: value.strip() if value else value])

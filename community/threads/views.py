@@ -3,6 +3,7 @@ from flask import abort, current_app, flash, g, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import (
     can_answer_officially,
@@ -23,7 +24,7 @@ from community.extensions import db, limiter
 from community.moderation.models import FlagReason
 from community.places.services import all_localities, tree_order
 from community.threads import bp
-from community.threads.forms import CommentEditForm, CommentForm, ReasonForm, ThreadForm
+from community.threads.forms import CommentEditForm, CommentForm, ThreadForm
 from community.threads.models import Category, ThreadState
 from community.threads.services import (
     ThreadFilters,

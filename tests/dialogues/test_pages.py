@@ -301,3 +301,17 @@ def test_live_pages_run_the_same_queries_however_many_questions(client, dialogue
     if previous is not None and cache is None:
         assert counts == previous
     test_live_pages_run_the_same_queries_however_many_questions.seen = counts
+
+
+def test_visitors_share_one_rendered_copy_per_version_and_session(app, moderator, village, resident):
+    first = create_dialogue(moderator, village, title="Бірінші сессия")
+    second = create_dialogue(moderator, village, title="Екінші сессия")
+    create_question(first, resident, body="Бірінші сессияның сұрағы")
+    create_question(second, resident, body="Екінші сессияның сұрағы")
+    urls = [f"/dialogues/{first.id}", f"/dialogues/{second.id}"]
+    assert "Бірінші сессияның" in app.test_client().get(urls[0], headers=HTMX).get_data(as_text=True)
+    with counted_queries() as statements:
+        again = app.test_client().get(urls[0], headers=HTMX)
+    assert "Бірінші сессияның" in again.get_data(as_text=True) and len(statements) == 1
+    other = app.test_client().get(urls[1], headers=HTMX).get_data(as_text=True)
+    assert "Екінші сессияның" in other and "Бірінші сессияның" not in other
