@@ -488,8 +488,7 @@ def follow_up(question_id: int):
             return _back_to_console(question.session_id, str(TOO_LATE), "info")
         db.session.commit()
         flash(_("The promised follow-up is recorded as a pledge of %(name)s.", name=deputy.name), "success")
-        return redirect_to(url_for("dialogues.console", session_id=question.session_id, _anchor=f"q{question.id}")
-                           if pledge else url_for("dialogues.console", session_id=question.session_id))
+        return redirect_to(url_for("pledges.show", pledge_id=pledge.id))
     return render("dialogues/follow_up.html", block="form", status=INVALID if form.is_submitted() else 200,
                   form=form, question=question, categories=list(PledgeCategory))
 

@@ -315,3 +315,33 @@ def test_visitors_share_one_rendered_copy_per_version_and_session(app, moderator
     assert "Бірінші сессияның" in again.get_data(as_text=True) and len(statements) == 1
     other = app.test_client().get(urls[1], headers=HTMX).get_data(as_text=True)
     assert "Екінші сессияның" in other and "Бірінші сессияның" not in other
+
+
+def test_a_moderator_announces_edits_opens_pauses_and_resumes_a_session(client, moderator, village, login_as):
+    from tests.factories import create_event
+
+    person = create_deputy(name="Ерлан Жұмабаев")
+    event = create_event(moderator, village, title="Жастар кеңесінің отырысы")
+    login_as(moderator)
+    bad = client.submit("/dialogues/new?lang=en", {"title": "Жоқ", "scheduled_at": "кеше"}, headers=HTMX)
+    assert bad.status_code == 422 and "From 5 to 200 characters." in bad.get_data(as_text=True)
+    assert "Not a valid datetime value." in bad.get_data(as_text=True)
+    data = {"title": "Жастармен ашық диалог", "topic": "Спорт алаңдары", "description": "**Барлығы** шақырылады",
+            "scheduled_at": "2026-12-05T15:00", "locality": str(village.id), "event": str(event.id),
+            "deputies": [str(person.id)], "premoderation": "y"}
+    created = client.submit("/dialogues/new", data)
+    assert created.status_code == 303
+    dialogue = db.session.scalar(db.select(DialogueSession))
+    assert dialogue.state is SessionState.SCHEDULED and dialogue.event_id == event.id
+    assert [d.id for d in dialogue.deputies] == [person.id] and dialogue.scheduled_at.hour == 10  # 15:00 in Almaty
+    assert client.submit(f"/dialogues/{dialogue.id}/edit", {**data, "title": "Жастармен ашық диалог (өзгерді)",
+                                                            "premoderation": ""}).status_code == 303
+    for move, state in (("open", SessionState.LIVE), ("pause", SessionState.PAUSED), ("resume", SessionState.LIVE)):
+        assert client.submit(f"/dialogues/{dialogue.id}/{move}", headers=HTMX).status_code == 200
+        db.session.expire_all()
+        assert db.session.get(DialogueSession, dialogue.id).state is state
+    dialogue = db.session.get(DialogueSession, dialogue.id)
+    assert dialogue.title.endswith("(өзгерді)") and dialogue.premoderation is False
+    assert "Жастармен ашық диалог" in client.get(f"/events/{event.id}").get_data(as_text=True)
+    refused = client.submit(f"/dialogues/{dialogue.id}/open?lang=en", headers=HTMX)
+    assert "The session cannot do that from where it is now." in refused.get_data(as_text=True)
