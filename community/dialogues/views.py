@@ -285,8 +285,7 @@ def _session_fields(form: SessionForm) -> dict:
 @bp.route("/dialogues/<int:session_id>/edit", methods=["GET", "POST"])
 def edit(session_id: int):
     """Change a session's details: moderators and admins, until it is closed."""
-    dialogue = session_or_404(session_id)
-    ensure(can_moderate_dialogue(current_user, dialogue))
+    dialogue = _moderated_session(session_id)
     if dialogue.state is SessionState.CLOSED:
         abort(409)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -339,8 +338,7 @@ TOO_LATE = _l("Another moderator has just handled this question; the console sho
 @moderation_limit
 def move(session_id: int, move: str):
     """Open the session, pause it for a break, or resume it: moderators and admins."""
-    dialogue = session_or_404(session_id)
-    ensure(can_moderate_dialogue(current_user, dialogue))
+    dialogue = _moderated_session(session_id)
     to = SessionState.PAUSED if move == "pause" else SessionState.LIVE
     try:
         move_session(dialogue, to, current_user)
@@ -356,8 +354,7 @@ def move(session_id: int, move: str):
 @moderation_limit
 def close(session_id: int):
     """Close the session with an optional summary; its page becomes the minutes. Moderators and admins."""
-    dialogue = session_or_404(session_id)
-    ensure(can_moderate_dialogue(current_user, dialogue))
+    dialogue = _moderated_session(session_id)
     form = CloseForm()
     if not form.validate_on_submit():
         return render("dialogues/console.html", status=INVALID, tag="", **_console_context(dialogue, close_form=form))
@@ -375,14 +372,13 @@ def close(session_id: int):
 @moderation_limit
 def hall_question(session_id: int):
     """Type in a question said aloud in the hall, for a named or anonymous person: moderators, while it runs."""
-    dialogue = session_or_404(session_id)
-    ensure(can_moderate_dialogue(current_user, dialogue))
+    dialogue = _moderated_session(session_id)
     if dialogue.state is SessionState.CLOSED:
         abort(409)
     form = HallQuestionForm()
     if not form.validate_on_submit():
-        return render("dialogues/console.html", block="hall", status=INVALID, tag="", dialogue=dialogue,
-                      hall_form=form)
+        return render("dialogues/console.html", block="hall", status=INVALID, tag="",
+                      **{**_console_context(dialogue), "hall_form": form})
     ask_for(dialogue, current_user, form.body.data, form.speaker_name.data or "", form.submission_key.data)
     db.session.commit()
     if wants_fragment():
@@ -398,11 +394,17 @@ def hall_question(session_id: int):
 @moderation_limit
 def clear(session_id: int):
     """Take the current question off the screen without answering it: moderators and admins."""
-    dialogue = session_or_404(session_id)
-    ensure(can_moderate_dialogue(current_user, dialogue))
+    dialogue = _moderated_session(session_id)
     clear_current(dialogue)
     db.session.commit()
     return _back_to_console(session_id)
+
+
+def _moderated_session(session_id: int):
+    """Load a session for a console step and check the user may moderate it."""
+    dialogue = session_or_404(session_id)
+    ensure(can_moderate_dialogue(current_user, dialogue))
+    return dialogue
 
 
 def _moderated(question_id: int):

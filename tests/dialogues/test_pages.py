@@ -345,3 +345,12 @@ def test_a_moderator_announces_edits_opens_pauses_and_resumes_a_session(client, 
     assert "Жастармен ашық диалог" in client.get(f"/events/{event.id}").get_data(as_text=True)
     refused = client.submit(f"/dialogues/{dialogue.id}/open?lang=en", headers=HTMX)
     assert "The session cannot do that from where it is now." in refused.get_data(as_text=True)
+
+
+def test_an_empty_question_from_the_hall_is_refused_with_a_message_also_without_htmx(client, dialogue, moderator,
+                                                                                     login_as):
+    login_as(moderator)
+    for headers in ({}, HTMX):
+        response = client.submit(f"/dialogues/{dialogue.id}/hall?lang=en", {"body": ""}, headers=headers)
+        assert response.status_code == 422 and "This field is required." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
