@@ -297,6 +297,7 @@ def approve_question(question: Question, by: User) -> None:
 
 def hide_question(question: Question, by: User, reason: str) -> None:
     """Take a question out of every public list, with a reason moderators see."""
+    reason = plain_line(reason, 500)
     _move(question, Q.HIDDEN, by, Step.HIDE, reason, hidden_at=utcnow(), hidden_by_id=by.id, hidden_reason=reason)
 
 
@@ -313,6 +314,7 @@ def reopen_question(question: Question, by: User) -> None:
 
 def answer_question(question: Question, by: User, note: str) -> None:
     """Move a question to the answered list with the moderator's short note of the answer."""
+    note = plain_line(note, 1000)
     _move(question, Q.ANSWERED, by, Step.ANSWER, note, answer_note=note, answered_at=utcnow())
 
 
