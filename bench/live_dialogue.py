@@ -5,7 +5,8 @@ If-None-Match); 20 signed-in residents ask questions and vote meanwhile. After t
 are printed, unchanged polls (304) and changed ones (200) apart, with every error. It runs against
 127.0.0.1 only, for a fixed time, and stops on its own.
 
-    .venv/bin/python bench/live_dialogue.py [--seconds 60] [--pollers 300] [--posters 20] [--pace 3] [--workers 4]
+    .venv/bin/python bench/live_dialogue.py [--seconds 60] [--pollers 300] [--posters 20] [--pace 3]
+                                            [--signed-in 0] [--workers 4]
 
 The database is a fresh SQLite file unless DATABASE_URL names one (PostgreSQL: its contents are replaced).
 """
@@ -29,7 +30,7 @@ VOTE_URL = re.compile(r'/dialogues/questions/(\d+)/vote')
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
-def prepare(database_url: str, posters: int) -> int:
+def prepare(database_url: str, posters: int, watchers: int) -> int:
     """Build the schema, load the demo, add the posting residents and a live session; returns its id."""
     os.environ.update(DATABASE_URL=database_url, APP_ENV="development")
     from flask_migrate import upgrade
@@ -58,6 +59,8 @@ def prepare(database_url: str, posters: int) -> int:
         place = db.session.scalar(db.select(Locality).filter_by(slug="kaskelen"))
         for number in range(posters):
             create_user(f"bench{number}@example.kz", f"Тұрғын {number}", PASSWORD)
+        for number in range(watchers):
+            create_user(f"watcher{number}@example.kz", f"Қатысушы {number}", PASSWORD)
         dialogue = create_session(moderator, title="Жүктеме сынағы: тікелей диалог", scheduled_at=utcnow(),
                                   locality_id=place.id, premoderation=False, state=SessionState.LIVE)
         db.session.commit()
@@ -124,12 +127,14 @@ class Resident:
         self.token = CSRF_META.search(page).group(1)
 
 
-async def poll(port: int, path: str, interval: float, until: float, results: dict) -> None:
+async def poll(port: int, path: str, interval: float, until: float, results: dict,
+               resident: "Resident | None" = None) -> None:
     """A participant's open page: the live region every interval, conditional on the copy it holds."""
     await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - spreading the load, not security
     tag = None
+    cookies = resident._cookie_header() if resident else {}
     while time.perf_counter() < until:
-        headers = {"HX-Request": "true", **({"If-None-Match": tag} if tag else {})}
+        headers = {"HX-Request": "true", **cookies, **({"If-None-Match": tag} if tag else {})}
         try:
             status, response_headers, _, elapsed = await request(port, "GET", path, headers)
         except OSError as error:
@@ -180,9 +185,13 @@ async def run(port: int, session_id: int, args) -> dict:
     residents = [Resident(port) for _ in range(args.posters)]
     for number, resident in enumerate(residents):
         await resident.sign_in(f"bench{number}@example.kz")
+    watchers = [Resident(port) for _ in range(min(args.signed_in, args.pollers))]
+    for number, watcher in enumerate(watchers):
+        await watcher.sign_in(f"watcher{number}@example.kz")
+    watchers += [None] * (args.pollers - len(watchers))
     until = time.perf_counter() + args.seconds
     path = f"/dialogues/{session_id}?sort=votes"
-    await asyncio.gather(*[poll(port, path, args.interval, until, results) for _ in range(args.pollers)],
+    await asyncio.gather(*[poll(port, path, args.interval, until, results, watcher) for watcher in watchers],
                          *[post(resident, session_id, args.pace, until, results) for resident in residents])
     return results
 
@@ -194,20 +203,22 @@ def main() -> None:
     parser.add_argument("--posters", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between one page's polls")
+    parser.add_argument("--signed-in", type=int, default=0, help="how many of the pollers are signed in")
     parser.add_argument("--pace", type=float, default=3.0, help="mean seconds between one resident's actions")
     args = parser.parse_args()
     from tests.server import running_site
 
     with tempfile.TemporaryDirectory() as folder:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-        session_id = prepare(database_url, args.posters)
+        session_id = prepare(database_url, args.posters, args.signed_in)
         limits = {"QUESTION_LIMIT": "100000 per hour", "QUESTION_LIMIT_NEW": "100000 per hour",
                   "ACTION_LIMIT": "100000 per hour", "DATABASE_URL": database_url}
         with running_site(Path(folder), workers=args.workers, env=limits, demo=False) as base:
             port = int(base.rsplit(":", 1)[1])
             results = asyncio.run(run(port, session_id, args))
     database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    print(f"{args.pollers} participants polling every {args.interval:g} s, {args.posters} asking and voting, "
+    print(f"{args.pollers} participants ({args.signed_in} signed in) polling every {args.interval:g} s, "
+          f"{args.posters} asking and voting, "
           f"one action each every {args.pace:g} s on average, {args.seconds:g} s, "
           f"gunicorn with {args.workers} workers, {database}:")
     print(summary("  unchanged polls (304)", results["unchanged"]))
