@@ -108,3 +108,34 @@ def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, 
     assert states.count(RegistrationState.GOING) == 50 and states.count(RegistrationState.WAITING) == 150
     event = db.session.get(Event, event_id)
     assert (event.going_count, event.waiting_count) == (50, 150)
+
+
+def test_a_live_dialogue_polled_through_3_workers_answers_304_until_a_change_made_in_another(app, tmp_path,
+                                                                                               moderator, village):
+    from tests.factories import create_dialogue, create_question, create_user
+
+    dialogue = create_dialogue(moderator, village, premoderation=False)
+    create_question(dialogue, create_user("resident"), body="Бірінші сұрақ бар")
+    create_user("resident", email="asker@example.kz", password="Suraq-Qoyu-2026")
+    session_id, database = dialogue.id, app.config["SQLALCHEMY_DATABASE_URI"]
+    from community.extensions import db
+
+    db.session.close()
+    with running_site(tmp_path, workers=3, env={"DATABASE_URL": database}, demo=False) as base:
+        def poll(tag=None):
+            headers = {"HX-Request": "true", **({"If-None-Match": tag} if tag else {})}
+            request = urllib.request.Request(f"{base}/dialogues/{session_id}?sort=votes", headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return response.status, response.headers["ETag"], response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.headers["ETag"], ""
+
+        status, tag, body = poll()
+        assert status == 200 and "Бірінші сұрақ бар" in body
+        assert [poll(tag)[0] for _ in range(9)] == [304] * 9  # each worker knows the copy is current
+        browser = Browser(base)
+        assert browser.post("/auth/login", {"email": "asker@example.kz", "password": "Suraq-Qoyu-2026"})[0] == 200
+        assert browser.post(f"/dialogues/{session_id}/questions", {"body": "Екінші жұмысшыдан жаңа сұрақ"})[0] == 200
+        changed = [poll(tag) for _ in range(3)]
+        assert all(status == 200 and "Екінші жұмысшыдан жаңа сұрақ" in body for status, _, body in changed)
