@@ -136,28 +136,15 @@ def test_only_open_questions_take_votes(dialogue, resident, other_resident):
 
 
 def test_parallel_votes_count_once_per_resident(app, dialogue, other_resident):
+    from community.accounts.models import User
+
     question = create_question(dialogue, other_resident)
     voters = [create_user("resident").id for _ in range(12)]
+    voters += voters[:6] + voters[:6]
     question_id = question.id
-    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
-    errors = []
-
-    def cast(user_id):
-        from community.accounts.models import User
-
-        with app.app_context():
-            try:
-                vote(db.session.get(User, user_id), db.session.get(Question, question_id), True)
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-
-    workers = [threading.Thread(target=cast, args=(user_id,)) for user_id in voters + voters[:6] + voters[:6]]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    outcomes = run_at_once(app, lambda index: vote(db.session.get(User, voters[index]),
+                                                   db.session.get(Question, question_id), True), len(voters))
+    assert outcomes == [True] * len(voters)
     assert fresh(Question, question_id).vote_count == 12
     assert db.session.scalar(db.select(db.func.count(QuestionVote.id))) == 12
 
@@ -235,3 +222,58 @@ def test_every_visible_change_raises_the_version(dialogue, resident, moderator):
     db.session.commit()
     versions.append(fresh(DialogueSession, dialogue.id).version)
     assert versions == sorted(set(versions))
+
+
+def run_at_once(app, action, count: int) -> list:
+    """Run action(index) in count threads, each in its own app context; returns what each returned or raised."""
+    outcomes: list = []
+    start = threading.Barrier(count, timeout=30)
+
+    def work(index):
+        with app.app_context():
+            start.wait()
+            try:
+                outcomes.append(action(index))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - reported to the test
+                db.session.rollback()
+                outcomes.append(error)
+
+    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
+    workers = [threading.Thread(target=work, args=(index,)) for index in range(count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return outcomes
+
+
+def test_parallel_submissions_of_one_form_make_one_question(app, dialogue, resident):
+    from community.accounts.models import User
+
+    dialogue_id, user_id = dialogue.id, resident.id
+    outcomes = run_at_once(app, lambda _: ask_question(db.session.get(DialogueSession, dialogue_id),
+                                                       db.session.get(User, user_id), "Бір форма, көп басу",
+                                                       False, "one-key")[1], 6)
+    assert sorted(outcomes) == [False] * 5 + [True]
+    assert db.session.scalar(db.select(db.func.count(Question.id))) == 1
+    assert fresh(DialogueSession, dialogue_id).pending_count == 1
+
+
+def test_two_moderators_approving_at_once_approve_once(app, dialogue, resident):
+    from community.accounts.models import User
+    from community.dialogues.models import SessionLogEntry, Step
+
+    question = create_question(dialogue, resident, state="pending")
+    moderators = [create_user("moderator").id for _ in range(4)]
+    question_id = question.id
+
+    def approve(index):
+        approve_question(db.session.get(Question, question_id), db.session.get(User, moderators[index]))
+        return "approved"
+
+    outcomes = run_at_once(app, approve, 4)
+    assert outcomes.count("approved") == 1
+    assert all(isinstance(outcome, QuestionMoveRefused) for outcome in outcomes if outcome != "approved")
+    assert db.session.scalar(db.select(db.func.count(SessionLogEntry.id)).filter_by(step=Step.APPROVE)) == 1
+    assert fresh(DialogueSession, dialogue.id).open_count == 1
