@@ -19,7 +19,7 @@ from community.core.permissions import (
     can_vote_question,
     ensure,
 )
-from community.core.security import made_new_post, posting_limit, user_or_address_key
+from community.core.security import action_limit, made_new_post, posting_limit, user_or_address_key
 from community.dialogues import bp
 from community.dialogues.forms import (
     AnswerForm,
@@ -138,7 +138,7 @@ def index():
                   localities=tree_order(all_localities()))
 
 
-def _participant_context(dialogue, sort: str, form=None, sent: bool = False) -> dict:
+def _participant_context(dialogue, sort: str) -> dict:
     by_votes = sort == "votes"
     questions = open_questions(dialogue, by_votes=by_votes)
     current = dialogue.current_question
@@ -146,7 +146,12 @@ def _participant_context(dialogue, sort: str, form=None, sent: bool = False) -> 
             "current": current, "answered": answered_questions(dialogue, limit=50),
             "pending": pending_of(dialogue, current_user), "my_votes": votes_of(current_user, questions +
                                                                                 ([current] if current else [])),
-            "form": form or QuestionForm(formdata=None), "sent": sent}
+            "form": QuestionForm(formdata=None), "sent": None}
+
+
+def _ask_context(dialogue, form: QuestionForm, sent: str | None = None) -> dict:
+    """What the question form's block needs: no lists."""
+    return {"dialogue": dialogue, "sort": _sort(), "form": form, "sent": sent}
 
 
 @bp.get("/dialogues/<int:session_id>")
@@ -176,14 +181,15 @@ def ask(session_id: int):
     ensure(can_ask_question(current_user, dialogue))
     form = QuestionForm()
     if not form.validate_on_submit():
-        return render("dialogues/show.html", block="ask", status=INVALID, tag="",
-                      **_participant_context(dialogue, _sort(), form=form))
+        context = _ask_context(dialogue, form) if wants_fragment() else \
+            {**_participant_context(dialogue, _sort()), "form": form}
+        return render("dialogues/show.html", block="ask", status=INVALID, tag="", **context)
     question, g.new_post = ask_question(dialogue, current_user, form.body.data, form.anonymous.data,
                                         form.submission_key.data)
     db.session.commit()
     if wants_fragment():
         response = render("dialogues/show.html", block="ask", tag="",
-                          **_participant_context(dialogue, _sort(), sent=question.state.value))
+                          **_ask_context(dialogue, QuestionForm(formdata=None), sent=question.state.value))
         response.headers["HX-Trigger"] = "dialogue-changed"
         return response
     flash(_("Your question is sent. Others will see it once a moderator approves it.")
@@ -192,8 +198,7 @@ def ask(session_id: int):
 
 
 @bp.post("/dialogues/questions/<int:question_id>/vote")
-@limiter.shared_limit(lambda: current_app.config["ACTION_LIMIT"], scope="actions", key_func=user_or_address_key,
-                      methods=["POST"])
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def vote_for(question_id: int):
     """Vote for an open question, or take the vote back (the form says which, so repeating it is harmless)."""
     question = question_or_404(question_id)
