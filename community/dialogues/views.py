@@ -178,6 +178,10 @@ def show(session_id: int):
 def ask(session_id: int):
     """Ask a question: signed-in residents, before and during the session. Double submits make one question."""
     dialogue = session_or_404(session_id)
+    if current_user.is_authenticated and not dialogue.state.takes_questions:
+        # A page opened before a break or the close: say why instead of a bare refusal.
+        return render("dialogues/show.html", block="ask", status=INVALID, tag="",
+                      **_ask_context(dialogue, QuestionForm()))
     ensure(can_ask_question(current_user, dialogue))
     form = QuestionForm()
     if not form.validate_on_submit():
@@ -202,12 +206,15 @@ def ask(session_id: int):
 def vote_for(question_id: int):
     """Vote for an open question, or take the vote back (the form says which, so repeating it is harmless)."""
     question = question_or_404(question_id)
-    ensure(can_vote_question(current_user, question))
-    counted = vote(current_user, question, request.form.get("vote") == "1")
-    db.session.commit()
-    if not counted:
-        flash(_("This question no longer takes votes."), "info")
+    if current_user.is_authenticated and not question.session.state.takes_questions:
+        counted = False  # a break or the close came after the page was shown; the fresh region says so
+    else:
+        ensure(can_vote_question(current_user, question))
+        counted = vote(current_user, question, request.form.get("vote") == "1")
+        db.session.commit()
     session_id = question.session_id
+    if not counted and not wants_fragment():  # with htmx the fresh region shows where the question is now
+        flash(_("This question no longer takes votes."), "info")
     if wants_fragment():
         sort = _sort()
         tag = _unchanged("show", session_id, sort)[1]

@@ -36,3 +36,18 @@ document.addEventListener("htmx:afterRequest", function (event) {
   var status = pollStatus(event.detail.elt);
   if (status && event.detail.successful) status.textContent = "";
 });
+
+// A screen reader hears when a new question is put to the deputies: the refreshed region is replaced
+// whole, so a status line outside it says the new current question once.
+function announceCurrent(firstLook) {
+  document.querySelectorAll("[data-announce]").forEach(function (status) {
+    var source = document.querySelector(status.dataset.announce);
+    var text = source ? source.textContent.trim() : "";
+    if (!firstLook && text && text !== status.dataset.said) {
+      status.textContent = status.dataset.announcePrefix + ": " + text;
+    }
+    status.dataset.said = text;
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { announceCurrent(true); });
+document.addEventListener("htmx:afterSettle", function () { announceCurrent(false); });

@@ -43,6 +43,7 @@ def test_the_moderators_steps_reach_the_participants_page_within_3_seconds(page,
         started = time.monotonic()
         page.locator("#live .current-question", has_text=text).wait_for(timeout=3000)
         assert time.monotonic() - started < 3
+        page.locator("[data-announce]", has_text=text).wait_for(state="attached")  # said to screen readers
         console.locator("#console .current-question", has_text=text).wait_for()
     finally:
         context.close()

@@ -1,7 +1,7 @@
 """Who may do what in dialogue sessions: every route × every role."""
 import pytest
 
-from community.dialogues.models import DialogueSession, SessionState
+from community.dialogues.models import DialogueSession, Question, SessionState
 from community.extensions import db
 from tests.factories import PASSWORD, create_dialogue, create_question, create_user
 
@@ -76,8 +76,16 @@ def test_no_questions_or_votes_on_a_break_or_after_the_session(app, moderator, v
     dialogue = create_dialogue(moderator, village, state=state)
     question = create_question(dialogue, other_resident)
     client = client_as(app, "resident")
-    assert client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Үзіліс кезіндегі сұрақ"}).status_code == 403
-    assert client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"}).status_code == 403
+    asked = client.submit(f"/dialogues/{dialogue.id}/questions?lang=en", {"body": "Үзіліс кезіндегі сұрақ"},
+                          headers={"HX-Request": "true"})
+    assert asked.status_code == 422
+    assert ("on a break" if state == "paused" else "no longer takes questions") in asked.get_data(as_text=True)
+    voted = client.submit(f"/dialogues/questions/{question.id}/vote?lang=en", {"vote": "1"},
+                          headers={"HX-Request": "true"})
+    assert voted.status_code == 200 and 'aria-pressed="true"' not in voted.get_data(as_text=True)
+    assert client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"}).status_code == 303
+    assert db.session.scalar(db.select(db.func.count(Question.id)).filter_by(body="Үзіліс кезіндегі сұрақ")) == 0
+    assert db.session.get(Question, question.id).vote_count == 0
 
 
 def test_a_suspended_resident_cannot_ask(app, dialogue):
