@@ -76,6 +76,8 @@ from community.threads.models import Category
 
 INVALID = 422
 SORTS = ("votes", "recent")
+FIRST_QUESTIONS = 30  # what a phone shows of the open list; "all" shows up to ALL_QUESTIONS
+ALL_QUESTIONS = 300
 
 
 def _question_limit() -> str:
@@ -99,8 +101,12 @@ def _shared_copy(tag: str):
     return _live(make_response(body), tag) if body is not None else None
 
 
-def _sort() -> str:
-    return request.args.get("sort") if request.args.get("sort") in SORTS else "votes"
+def _view() -> dict:
+    """How a participant looks at the list, as query arguments: by votes or newest, the first questions or all."""
+    view = {"sort": request.args.get("sort") if request.args.get("sort") in SORTS else "votes"}
+    if request.args.get("all") == "1":
+        view["all"] = "1"
+    return view
 
 
 def _unchanged(kind: str, session_id: int, *details: str, personal: bool = True):
@@ -138,11 +144,11 @@ def index():
                   localities=tree_order(all_localities()))
 
 
-def _participant_context(dialogue, sort: str) -> dict:
-    by_votes = sort == "votes"
-    questions = open_questions(dialogue, by_votes=by_votes)
+def _participant_context(dialogue, view: dict) -> dict:
+    questions = open_questions(dialogue, by_votes=view["sort"] == "votes",
+                               limit=ALL_QUESTIONS if view.get("all") else FIRST_QUESTIONS)
     current = dialogue.current_question
-    return {"dialogue": dialogue, "sort": sort, "questions": [q for q in questions if q.id != (current and current.id)],
+    return {"dialogue": dialogue, "view": view, "questions": [q for q in questions if q.id != (current and current.id)],
             "current": current, "answered": answered_questions(dialogue, limit=50),
             "pending": pending_of(dialogue, current_user), "my_votes": votes_of(current_user, questions +
                                                                                 ([current] if current else [])),
@@ -151,15 +157,15 @@ def _participant_context(dialogue, sort: str) -> dict:
 
 def _ask_context(dialogue, form: QuestionForm, sent: str | None = None) -> dict:
     """What the question form's block needs: no lists."""
-    return {"dialogue": dialogue, "sort": _sort(), "form": form, "sent": sent}
+    return {"dialogue": dialogue, "view": _view(), "form": form, "sent": sent}
 
 
 @bp.get("/dialogues/<int:session_id>")
 def show(session_id: int):
     """A session for participants: ask, vote, follow the current question live; the minutes once closed.
     Anyone may look; the live region's poll answers 304 while nothing changed."""
-    sort = _sort()
-    unchanged, tag = _unchanged("show", session_id, sort)
+    view = _view()
+    unchanged, tag = _unchanged("show", session_id, *view.values())
     if unchanged:
         return unchanged
     shared = wants_fragment() and not current_user.is_authenticated
@@ -168,7 +174,7 @@ def show(session_id: int):
     dialogue = session_or_404(session_id)
     if dialogue.state is SessionState.CLOSED and not wants_fragment():
         return render("dialogues/minutes.html", dialogue=dialogue, minutes=minutes_of(dialogue))
-    return _live(render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, sort)), tag,
+    return _live(render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, view)), tag,
                  shared)
 
 
@@ -186,7 +192,7 @@ def ask(session_id: int):
     form = QuestionForm()
     if not form.validate_on_submit():
         context = _ask_context(dialogue, form) if wants_fragment() else \
-            {**_participant_context(dialogue, _sort()), "form": form}
+            {**_participant_context(dialogue, _view()), "form": form}
         return render("dialogues/show.html", block="ask", status=INVALID, tag="", **context)
     question, g.new_post = ask_question(dialogue, current_user, form.body.data, form.anonymous.data,
                                         form.submission_key.data)
@@ -216,11 +222,11 @@ def vote_for(question_id: int):
     if not counted and not wants_fragment():  # with htmx the fresh region shows where the question is now
         flash(_("This question no longer takes votes."), "info")
     if wants_fragment():
-        sort = _sort()
-        tag = _unchanged("show", session_id, sort)[1]
+        view = _view()
+        tag = _unchanged("show", session_id, *view.values())[1]
         return _live(render("dialogues/show.html", block="live", tag=tag,
-                            **_participant_context(session_or_404(session_id), sort)), tag)
-    return redirect_to(url_for("dialogues.show", session_id=session_id, sort=_sort(), _anchor=f"q{question_id}"))
+                            **_participant_context(session_or_404(session_id), view)), tag)
+    return redirect_to(url_for("dialogues.show", session_id=session_id, **_view(), _anchor=f"q{question_id}"))
 
 
 @bp.get("/dialogues/<int:session_id>/screen")

@@ -354,3 +354,13 @@ def test_an_empty_question_from_the_hall_is_refused_with_a_message_also_without_
         response = client.submit(f"/dialogues/{dialogue.id}/hall?lang=en", {"body": ""}, headers=headers)
         assert response.status_code == 422 and "This field is required." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
+
+
+def test_a_phone_gets_the_first_30_open_questions_and_a_link_to_all(client, dialogue, resident):
+    for number in range(35):
+        create_question(dialogue, resident, body=f"Ашық сұрақ нөмірі {number:02d}", votes=0)
+    first = client.get(f"/dialogues/{dialogue.id}?lang=en").get_data(as_text=True)
+    assert first.count('class="question" id="q') == 30 and "Show all 35 open questions" in first
+    everything = client.get(f"/dialogues/{dialogue.id}?all=1&sort=recent", headers=HTMX).get_data(as_text=True)
+    assert everything.count('class="question" id="q') == 35 and "Show all" not in everything
+    assert f'hx-get="/dialogues/{dialogue.id}?sort=recent&amp;all=1"' in everything
