@@ -340,8 +340,13 @@ def correct_question(question: Question, by: User, body: str) -> None:
     db.session.expire(question)
 
 
-def merge_question(duplicate: Question, into: Question, by: User) -> None:
-    """Fold a duplicate into another open question of the session: its voters vote for the other, once each."""
+def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
+    """Fold a duplicate into another open question (or its number) of the session: its voters vote for the
+    other, once each. Raises QuestionMoveRefused when there is no such open question."""
+    if isinstance(into, int):
+        into = db.session.get(Question, into)
+        if into is None:
+            raise QuestionMoveRefused
     if duplicate.id == into.id or duplicate.session_id != into.session_id or not _lock_if(into.id, Q.APPROVED):
         raise QuestionMoveRefused
     _move(duplicate, Q.MERGED, by, Step.MERGE, f"#{into.id}", merged_into_id=into.id)

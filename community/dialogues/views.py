@@ -470,10 +470,7 @@ def step_with_form(question_id: int, step: str):
         elif step == "correct":
             correct_question(question, current_user, form.body.data)
         else:
-            into = db.session.get(type(question), form.into.data)
-            if into is None:
-                raise QuestionMoveRefused
-            merge_question(question, into, current_user)
+            merge_question(question, form.into.data, current_user)
     except QuestionMoveRefused:
         db.session.rollback()
         return _back_to_console(question.session_id, str(TOO_LATE) if step != "merge" else

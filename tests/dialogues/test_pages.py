@@ -364,3 +364,14 @@ def test_a_phone_gets_the_first_30_open_questions_and_a_link_to_all(client, dial
     everything = client.get(f"/dialogues/{dialogue.id}?all=1&sort=recent", headers=HTMX).get_data(as_text=True)
     assert everything.count('class="question" id="q') == 35 and "Show all" not in everything
     assert f'hx-get="/dialogues/{dialogue.id}?sort=recent&amp;all=1"' in everything
+
+
+@pytest.mark.parametrize("into", ["999999", "same"])
+def test_merging_into_a_missing_or_the_same_question_says_why(client, dialogue, resident, moderator, login_as, into):
+    question = create_question(dialogue, resident)
+    login_as(moderator)
+    target = str(question.id) if into == "same" else into
+    response = client.submit(f"/dialogues/questions/{question.id}/merge?lang=en", {"into": target}, headers=HTMX)
+    assert response.status_code == 200
+    assert "only be merged into another open question" in response.get_data(as_text=True)
+    assert db.session.get(Question, question.id).state is QuestionState.APPROVED
