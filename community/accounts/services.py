@@ -117,7 +117,7 @@ def end_all_sessions(user: User) -> None:
 def load_session_user(user_id: str) -> User | None:
     """The user of this browser's session, if the session still exists on the server and is active."""
     token = session.get(SESSION_TOKEN_KEY)
-    if not token or not str(user_id).isdigit():
+    if not token or not str(user_id).isdecimal():
         return None
     return db.session.scalar(
         db.select(User)

@@ -82,7 +82,8 @@ QUESTION_MOVES = {
     QuestionState.APPROVED: (QuestionState.PENDING, QuestionState.HIDDEN, QuestionState.ANSWERED),
     QuestionState.ANSWERED: (QuestionState.APPROVED,),
     QuestionState.PROMISED: (QuestionState.APPROVED, QuestionState.ANSWERED),
-    QuestionState.HIDDEN: (QuestionState.PENDING, QuestionState.APPROVED, QuestionState.ANSWERED),
+    QuestionState.HIDDEN: (QuestionState.PENDING, QuestionState.APPROVED, QuestionState.ANSWERED,
+                           QuestionState.PROMISED),
     QuestionState.MERGED: (QuestionState.PENDING, QuestionState.APPROVED),
 }
 

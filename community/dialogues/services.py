@@ -54,7 +54,7 @@ class SessionFilters:
         slug = args.get("place", "").strip()
         locality = db.session.scalar(db.select(Locality).filter_by(slug=slug)) if slug else None
         page = args.get("page", "")
-        return cls(locality, int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+        return cls(locality, int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1)
 
     def args(self, **changes) -> dict:
         """The filters as query arguments."""
@@ -285,7 +285,10 @@ def _move(question: Question, to: QuestionState, by: User, step: Step, note: str
         db.session.execute(update(DialogueSession).where(
             DialogueSession.id == question.session_id, DialogueSession.current_question_id == question.id)
             .values(current_question_id=None).execution_options(synchronize_session=False))
-    _touch(question.session_id, **{COUNTERS[was]: -1, **({COUNTERS[to]: 1} if to in COUNTERS else {})})
+    counts = {COUNTERS[was]: -1}
+    if to in COUNTERS:  # answered → promised stays in one counter: the changes add up, they do not overwrite
+        counts[COUNTERS[to]] = counts.get(COUNTERS[to], 0) + 1
+    _touch(question.session_id, **counts)
     _log(question.session_id, step, by, question.id, note)
     db.session.expire(question)
 
@@ -347,7 +350,13 @@ def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
         into = db.session.get(Question, into)
         if into is None:
             raise QuestionMoveRefused
-    if duplicate.id == into.id or duplicate.session_id != into.session_id or not _lock_if(into.id, Q.APPROVED):
+    if duplicate.id == into.id or duplicate.session_id != into.session_id:
+        raise QuestionMoveRefused
+    # Both rows are locked lowest number first, so two moderators merging A into B and B into A wait, not deadlock.
+    for question_id in sorted((duplicate.id, into.id)):
+        _lock_if(question_id, *QuestionState)
+    db.session.refresh(duplicate, ["state"])
+    if not _lock_if(into.id, Q.APPROVED):
         raise QuestionMoveRefused
     _move(duplicate, Q.MERGED, by, Step.MERGE, f"#{into.id}", merged_into_id=into.id)
     mine = QuestionVote.__table__
@@ -471,11 +480,11 @@ def screen_lists(dialogue: DialogueSession, count: int = 5) -> list[Question]:
 
 
 def participant_count(dialogue: DialogueSession) -> int:
-    """Residents who asked or voted, each counted once."""
-    askers = select(Question.author_id.label("user_id")).where(Question.session_id == dialogue.id,
-                                                                Question.author_id.is_not(None))
+    """Residents who asked or voted, each counted once; questions that were turned down do not count."""
+    askers = select(Question.author_id.label("user_id")).where(
+        Question.session_id == dialogue.id, Question.author_id.is_not(None), Question.state.in_(PUBLIC_STATES))
     voters = select(QuestionVote.user_id).join(Question, Question.id == QuestionVote.question_id).where(
-        Question.session_id == dialogue.id)
+        Question.session_id == dialogue.id, Question.state.in_(PUBLIC_STATES))
     people = union(askers, voters).subquery()
     return db.session.scalar(select(func.count()).select_from(people)) or 0
 
@@ -516,7 +525,8 @@ def open_question_to_issue(question: Question, by: User, deputy, category, body:
                                locality_id=question.session.locality_id, category=category,
                                addressed_to_id=deputy.user_id)
     if new:
-        changed = db.session.execute(update(Question).where(Question.id == question.id, Question.thread_id.is_(None))
+        changed = db.session.execute(update(Question).where(Question.id == question.id, Question.thread_id.is_(None),
+                                                            Question.state == Q.APPROVED)
                                      .values(thread_id=thread.id).execution_options(synchronize_session=False))
         if not changed.rowcount:
             raise QuestionMoveRefused

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import segno
 from flask import abort, current_app, flash, g, make_response, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -233,7 +234,8 @@ def vote_for(question_id: int):
 def screen(session_id: int):
     """The big screen for the hall: the current question, the next by votes, the count and a QR code to join;
     no sign-in; it refreshes itself like the participant's page."""
-    unchanged, tag = _unchanged("screen", session_id, personal=False)
+    # The same for every viewer, but it names this site's address (in the QR code) and speaks their language.
+    unchanged, tag = _unchanged("screen", session_id, request.host_url, str(get_locale()), personal=False)
     if unchanged:
         return unchanged
     if wants_fragment() and (copy := _shared_copy(tag)):
@@ -261,7 +263,7 @@ def minutes_csv(session_id: int):
                          url_for("pledges.show", pledge_id=question.pledge_id, _external=True)
                          if question.pledge_id else "",
                          url_for("threads.show", thread_id=question.thread_id, _external=True)
-                         if question.thread_id else ""])
+                         if question.thread and not question.thread.is_hidden else ""])
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="dialogue-{session_id}-minutes.csv"'
     return response
@@ -286,9 +288,13 @@ def new():
                   dialogue=None)
 
 
-def _session_form(**data) -> SessionForm:
+def _session_form(linked_event=None, **data) -> SessionForm:
+    """The session form with its choices; an event linked long ago stays choosable."""
     form = SessionForm(data=data or None)
-    form.load_choices(all_deputies(), recent_and_upcoming_events())
+    events = recent_and_upcoming_events()
+    if linked_event is not None and linked_event not in events:
+        events.insert(0, linked_event)
+    form.load_choices(all_deputies(), events)
     return form
 
 
@@ -307,7 +313,8 @@ def edit(session_id: int):
     if dialogue.state is SessionState.CLOSED:
         abort(409)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    form = _session_form(title=dialogue.title, topic=dialogue.topic, description=dialogue.description,
+    form = _session_form(linked_event=dialogue.event, title=dialogue.title, topic=dialogue.topic,
+                         description=dialogue.description,
                          scheduled_at=dialogue.scheduled_at.astimezone(zone).replace(tzinfo=None),
                          locality=dialogue.locality_id, event=str(dialogue.event_id or ""),
                          deputies=[str(deputy.id) for deputy in dialogue.deputies],

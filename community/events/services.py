@@ -36,9 +36,9 @@ class EventFilters:
         page = args.get("page", "")
         organiser_id = args.get("organiser", "")
         organiser = (db.session.get(User, int(organiser_id))
-                     if organiser_id.isdigit() and len(organiser_id) < 10 else None)
+                     if organiser_id.isdecimal() and len(organiser_id) < 10 else None)
         return cls(locality, kind, organiser, args.get("when") == "past",
-                   int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+                   int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1)
 
     def args(self, **changes) -> dict:
         """The filters as query arguments."""

@@ -62,7 +62,7 @@ def month():
     asked = request.args.get("month", "")
     today = utcnow().astimezone(zone).date()
     year, number = today.year, today.month
-    if len(asked) == 7 and asked[4] == "-" and asked[:4].isdigit() and asked[5:].isdigit():
+    if len(asked) == 7 and asked[4] == "-" and asked[:4].isdecimal() and asked[5:].isdecimal():
         if 2000 <= int(asked[:4]) <= 2100 and 1 <= int(asked[5:]) <= 12:
             year, number = int(asked[:4]), int(asked[5:])
     return render("events/calendar.html", block="month", filters=filters, today=today,
@@ -198,7 +198,7 @@ def registrant_list(event_id: int):
             abort(400)
         if utcnow() < event.starts_at:
             abort(409)
-        present = {int(value) for value in request.form.getlist("attended") if value.isdigit() and len(value) < 10}
+        present = {int(value) for value in request.form.getlist("attended") if value.isdecimal() and len(value) < 10}
         came = mark_attendance(event, present)
         db.session.commit()
         flash(ngettext("%(num)d person attended.", "%(num)d people attended.", came), "success")

@@ -28,7 +28,7 @@ def _require_moderator() -> None:
 
 def _page() -> int:
     page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    return int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1
 
 
 @bp.post("/threads/<int:thread_id>/flag", endpoint="flag_thread")

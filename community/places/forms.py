@@ -19,7 +19,7 @@ def _locality_id(value):
     """The chosen id as an int; anything else is kept as text so validation can refuse it."""
     if value in (None, ""):
         return None
-    return int(value) if str(value).isdigit() else str(value)
+    return int(value) if str(value).isdecimal() else str(value)
 
 
 class LocalityField(SelectField):

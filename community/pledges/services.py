@@ -31,7 +31,7 @@ PLEDGE_SORTS = ("updated", "due", "deputy")
 
 def _page(args) -> int:
     value = args.get("page", "")
-    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else 1
+    return int(value) if value.isdecimal() and 0 < int(value) < 10_000 else 1
 
 
 def _locality(slug: str) -> Locality | None:
@@ -162,7 +162,7 @@ class PledgeFilters:
     def from_args(cls, args) -> "PledgeFilters":
         """Read the filters from a query string."""
         deputy_id = args.get("deputy", "")
-        deputy = db.session.get(Deputy, int(deputy_id)) if deputy_id.isdigit() and len(deputy_id) < 10 else None
+        deputy = db.session.get(Deputy, int(deputy_id)) if deputy_id.isdecimal() and len(deputy_id) < 10 else None
         return cls(deputy, _enum(Council, args.get("council")), _locality(args.get("place", "").strip()),
                    _enum(PledgeStatus, args.get("status")), _enum(PledgeCategory, args.get("category")),
                    args.get("overdue") == "1", args.get("stale") == "1",

@@ -111,7 +111,7 @@ def post_update(pledge_id: int):
         if update_by_key(form.submission_key.data) is None:
             corrects_id = form.corrects.data or ""
             corrects = (db.session.get(PledgeUpdate, int(corrects_id))
-                        if corrects_id.isdigit() and len(corrects_id) < 10 else None)
+                        if corrects_id.isdecimal() and len(corrects_id) < 10 else None)
             if corrects is not None and corrects.pledge_id != pledge.id:
                 abort(404)
             try:

@@ -56,7 +56,7 @@ class CommentForm(FlaskForm):
     submission_key = SubmissionKeyField()
 
     def validate_parent_id(self, field) -> None:
-        if field.data and not (field.data.isdigit() and len(field.data) < 10):
+        if field.data and not (field.data.isdecimal() and len(field.data) < 10):
             raise ValidationError(_l("The comment you reply to no longer exists."))
 
 

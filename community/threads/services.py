@@ -48,7 +48,7 @@ class ThreadFilters:
         category = next((c for c in Category if c.value == args.get("category")), None)
         state = next((s for s in ThreadState if s.value == args.get("state")), None)
         sort = args.get("sort") if args.get("sort") in SORTS else "activity"
-        page = int(args["page"]) if args.get("page", "").isdigit() and 0 < int(args["page"]) < 10_000 else 1
+        page = int(args["page"]) if args.get("page", "").isdecimal() and 0 < int(args["page"]) < 10_000 else 1
         return cls(locality, category, state, args.get("q", "").strip()[:100], sort, page)
 
     def args(self, **changes) -> dict:

@@ -147,7 +147,7 @@ def show(thread_id: int, slug: str | None = None):
     """Show a thread with its comments, 50 a page; hidden threads are 404 except to moderators."""
     thread = thread_for(thread_id, current_user)
     page = request.args.get("page", "1")
-    context = _thread_context(thread, int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1)
+    context = _thread_context(thread, int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1)
     return render("threads/show.html", block="comments", **context)
 
 

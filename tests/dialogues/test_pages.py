@@ -375,3 +375,48 @@ def test_merging_into_a_missing_or_the_same_question_says_why(client, dialogue, 
     assert response.status_code == 200
     assert "only be merged into another open question" in response.get_data(as_text=True)
     assert db.session.get(Question, question.id).state is QuestionState.APPROVED
+
+
+@pytest.mark.parametrize("url", ["/dialogues/", "/events/", "/threads/", "/pledges/", "/moderation/log",
+                                 "/deputies/"])
+def test_a_page_number_in_other_digits_is_not_an_error(client, region, url):
+    assert client.get(f"{url}?page=%C2%B2").status_code == 200
+
+
+def test_the_screen_copy_is_kept_apart_per_host(client, dialogue):
+    here = client.get(f"/dialogues/{dialogue.id}/screen", headers=HTMX)
+    elsewhere = client.get(f"/dialogues/{dialogue.id}/screen", headers={**HTMX, "Host": "other.example"})
+    assert etag_of(here) != etag_of(elsewhere)
+    assert "other.example" not in client.get(f"/dialogues/{dialogue.id}/screen", headers=HTMX).get_data(as_text=True)
+
+
+def test_minutes_do_not_show_a_hidden_follow_up_issue(client, moderator, village, resident):
+    from tests.factories import create_thread
+
+    dialogue = create_dialogue(moderator, village, state="closed")
+    question = create_question(dialogue, resident, body="Жауапсыз қалған сұрақ")
+    thread = create_thread(resident, village, title="Жасырылған жалғас мәселе")
+    question.thread_id = thread.id
+    thread.hidden_at = thread.created_at
+    db.session.commit()
+    page = client.get(f"/dialogues/{dialogue.id}").get_data(as_text=True)
+    assert "Жасырылған жалғас мәселе" not in page and f"/threads/{thread.id}" not in page
+    assert f"/threads/{thread.id}" not in client.get(f"/dialogues/{dialogue.id}/minutes.csv").get_data(as_text=True)
+
+
+def test_a_session_linked_to_an_old_event_can_still_be_edited(client, moderator, village, login_as):
+    from datetime import timedelta
+
+    from community.core.db import utcnow
+    from tests.factories import create_event
+
+    event = create_event(moderator, village, title="Өткен жылғы жиналыс", starts_at=utcnow() - timedelta(days=300))
+    dialogue = create_dialogue(moderator, village, state="scheduled", event_id=event.id)
+    login_as(moderator)
+    form = client.get(f"/dialogues/{dialogue.id}/edit").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{event.id}">|<option value="{event.id}" selected>', form)
+    response = client.submit(f"/dialogues/{dialogue.id}/edit", {
+        "title": "Жаңартылған атау", "scheduled_at": "2026-12-10T11:00", "locality": str(village.id),
+        "event": str(event.id), "premoderation": "y"})
+    assert response.status_code == 303
+    assert db.session.get(DialogueSession, dialogue.id).event_id == event.id

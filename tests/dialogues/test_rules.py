@@ -277,3 +277,28 @@ def test_two_moderators_approving_at_once_approve_once(app, dialogue, resident):
     assert all(isinstance(outcome, QuestionMoveRefused) for outcome in outcomes if outcome != "approved")
     assert db.session.scalar(db.select(db.func.count(SessionLogEntry.id)).filter_by(step=Step.APPROVE)) == 1
     assert fresh(DialogueSession, dialogue.id).open_count == 1
+
+
+def test_a_follow_up_promised_after_an_answer_keeps_the_counts_right(dialogue, resident, moderator):
+    from community.dialogues.services import promise_follow_up
+    from tests.factories import create_deputy, create_pledge
+
+    question = create_question(dialogue, resident)
+    answer_question(question, moderator, "Жауап берілді")
+    pledge = create_pledge(create_deputy(), dialogue.locality)
+    promise_follow_up(fresh(Question, question.id), moderator, "Уәде берілді", pledge.id)
+    db.session.commit()
+    counts = fresh(DialogueSession, dialogue.id)
+    assert (counts.open_count, counts.answered_count) == (0, 1)
+    hide_question(fresh(Question, question.id), moderator, "Қате жазылған")
+    db.session.commit()
+    counts = fresh(DialogueSession, dialogue.id)
+    assert (counts.answered_count, counts.hidden_count) == (0, 1)
+
+
+def test_the_participant_count_leaves_out_turned_down_questions(dialogue, resident, other_resident):
+    from community.dialogues.services import participant_count
+
+    create_question(dialogue, resident, state="hidden", votes=2)
+    create_question(dialogue, other_resident, votes=1)
+    assert participant_count(fresh(DialogueSession, dialogue.id)) == 2  # the asker and one voter
