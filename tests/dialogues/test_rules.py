@@ -302,3 +302,23 @@ def test_the_participant_count_leaves_out_turned_down_questions(dialogue, reside
     create_question(dialogue, resident, state="hidden", votes=2)
     create_question(dialogue, other_resident, votes=1)
     assert participant_count(fresh(DialogueSession, dialogue.id)) == 2  # the asker and one voter
+
+
+def test_crossed_merges_at_once_merge_one_way_without_an_error(app, dialogue, resident):
+    from community.accounts.models import User
+
+    first = create_question(dialogue, resident, votes=1)
+    second = create_question(dialogue, resident, body="Сол сұрақтың қайталануы", votes=2)
+    moderators = [create_user("moderator").id for _ in range(2)]
+    pairs = [(first.id, second.id), (second.id, first.id)]
+
+    def merge(index):
+        duplicate, into = pairs[index]
+        merge_question(db.session.get(Question, duplicate), into, db.session.get(User, moderators[index]))
+        return "merged"
+
+    outcomes = run_at_once(app, merge, 2)
+    assert outcomes.count("merged") == 1, outcomes
+    assert all(isinstance(outcome, QuestionMoveRefused) for outcome in outcomes if outcome != "merged")
+    states = {fresh(Question, first.id).state, fresh(Question, second.id).state}
+    assert states == {Q.MERGED, Q.APPROVED}
