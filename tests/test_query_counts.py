@@ -157,3 +157,29 @@ def test_the_event_list_and_page_stay_flat(client, moderator, village, resident,
         assert client.get(url).status_code == 200
     assert len(large_list) == len(small_list) <= 10
     assert len(large_page) == len(small_page) <= 10
+
+
+def test_the_dialogue_list_minutes_and_home_stay_flat(client, moderator, village, resident, login_as):
+    from tests.factories import create_dialogue, create_question
+
+    login_as(resident)
+    closed = create_dialogue(moderator, village, state="closed")
+    for state in ("live", "scheduled"):
+        create_dialogue(moderator, village, state=state)
+    create_question(closed, resident, state="answered")
+    pages = ["/dialogues/", f"/dialogues/{closed.id}", "/"]
+
+    def count_all():
+        counts = []
+        for page in pages:
+            with counted_queries() as statements:
+                assert client.get(page).status_code == 200
+            counts.append(len(statements))
+        return counts
+
+    small = count_all()
+    for n in range(20):
+        for state in ("live", "scheduled", "closed"):
+            create_dialogue(moderator, village, state=state, title=f"Диалог {n}")
+        create_question(closed, resident, state=["answered", "approved"][n % 2], body=f"Хаттамадағы сұрақ {n}")
+    assert count_all() == small and max(small) <= 14, small
