@@ -198,6 +198,18 @@ def can_vote_question(user, question) -> bool:
     return can_ask_question(user, question.session) and question.state is QuestionState.APPROVED
 
 
+def can_withdraw_question(user, question) -> bool:
+    """Authors take back their own question while it waits or is open, until the session closes."""
+    from community.dialogues.models import QuestionState, SessionState
+
+    return (
+        _is_signed_in(user)
+        and question.author_id == user.id
+        and question.state in (QuestionState.PENDING, QuestionState.APPROVED)
+        and question.session.state is not SessionState.CLOSED
+    )
+
+
 def can_see_question_author(user) -> bool:
     """Only moderators learn who asked an anonymous question; the public pages never say."""
     return can_moderate(user)

@@ -233,6 +233,7 @@ class Step(enum.Enum):
     PROMISE = "promise"
     REOPEN = "reopen"
     TO_ISSUE = "to_issue"
+    WITHDRAW = "withdraw"
     OPEN = "open"
     PAUSE = "pause"
     CLOSE = "close"
@@ -255,6 +256,7 @@ STEP_LABELS = {
     Step.PROMISE: _l("recorded a promised follow-up"),
     Step.REOPEN: _l("reopened"),
     Step.TO_ISSUE: _l("turned into a local issue"),
+    Step.WITHDRAW: _l("withdrew their own question"),
     Step.OPEN: _l("opened the session"),
     Step.PAUSE: _l("paused the session"),
     Step.CLOSE: _l("closed the session"),

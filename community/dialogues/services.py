@@ -304,6 +304,11 @@ def hide_question(question: Question, by: User, reason: str) -> None:
     _move(question, Q.HIDDEN, by, Step.HIDE, reason, hidden_at=utcnow(), hidden_by_id=by.id, hidden_reason=reason)
 
 
+def withdraw_question(question: Question, by: User) -> None:
+    """The author takes their question back: it leaves every public list like a hidden one, marked as theirs."""
+    _move(question, Q.HIDDEN, by, Step.WITHDRAW, hidden_at=utcnow(), hidden_by_id=by.id, hidden_reason="")
+
+
 def restore_question(question: Question, by: User) -> None:
     """Bring a hidden question back to the open list."""
     _move(question, Q.APPROVED, by, Step.RESTORE, only_from=(Q.HIDDEN,), hidden_at=None, hidden_by_id=None,

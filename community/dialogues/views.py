@@ -18,6 +18,7 @@ from community.core.permissions import (
     can_moderate_dialogue,
     can_run_dialogues,
     can_vote_question,
+    can_withdraw_question,
     ensure,
 )
 from community.core.security import action_limit, made_new_post, posting_limit, user_or_address_key
@@ -66,6 +67,7 @@ from community.dialogues.services import (
     set_current,
     vote,
     votes_of,
+    withdraw_question,
 )
 from community.events.forms import local_to_utc
 from community.events.services import recent_and_upcoming_events
@@ -228,6 +230,28 @@ def vote_for(question_id: int):
         return _live(render("dialogues/show.html", block="live", tag=tag,
                             **_participant_context(session_or_404(session_id), view)), tag)
     return redirect_to(url_for("dialogues.show", session_id=session_id, **_view(), _anchor=f"q{question_id}"))
+
+
+@bp.post("/dialogues/questions/<int:question_id>/withdraw")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def withdraw(question_id: int):
+    """Take one's own waiting or open question back: its author, until the session closes."""
+    question = question_or_404(question_id)
+    ensure(can_withdraw_question(current_user, question))
+    try:
+        withdraw_question(question, current_user)
+    except QuestionMoveRefused:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    session_id = question.session_id
+    if wants_fragment():
+        view = _view()
+        tag = _unchanged("show", session_id, *view.values())[1]
+        return _live(render("dialogues/show.html", block="live", tag=tag,
+                            **_participant_context(session_or_404(session_id), view)), tag)
+    flash(_("Your question is withdrawn."), "success")
+    return redirect_to(url_for("dialogues.show", session_id=session_id, **_view()))
 
 
 @bp.get("/dialogues/<int:session_id>/screen")

@@ -420,3 +420,20 @@ def test_a_session_linked_to_an_old_event_can_still_be_edited(client, moderator,
         "event": str(event.id), "premoderation": "y"})
     assert response.status_code == 303
     assert db.session.get(DialogueSession, dialogue.id).event_id == event.id
+
+
+def test_an_author_withdraws_their_question_and_nobody_else_can(client, app, dialogue, resident, other_resident,
+                                                                  moderator, login_as):
+    waiting = create_question(dialogue, resident, state="pending", body="Қате жіберілген сұрақ")
+    someone_elses = create_question(dialogue, other_resident, body="Басқа адамның сұрағы")
+    login_as(resident)
+    page = client.get(f"/dialogues/{dialogue.id}?lang=en").get_data(as_text=True)
+    assert page.count("Withdraw my question") == 1
+    assert client.submit(f"/dialogues/questions/{someone_elses.id}/withdraw").status_code == 403
+    swapped = client.submit(f"/dialogues/questions/{waiting.id}/withdraw", headers=HTMX)
+    assert swapped.status_code == 200 and "Қате жіберілген сұрақ" not in swapped.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Question, waiting.id).state is QuestionState.HIDDEN
+    assert db.session.get(DialogueSession, dialogue.id).pending_count == 0
+    console = login_as(moderator, app.test_client()).get(f"/dialogues/{dialogue.id}/console?lang=en")
+    assert "Withdrawn by its author." in console.get_data(as_text=True)
