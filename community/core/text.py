@@ -81,3 +81,10 @@ def plain_line(source: str | None, length: int) -> str:
     spaces collapsed, cut to length. The template escapes it."""
     text = _SPACE.sub(" ", _CONTROL.sub("", source or "")).strip()
     return text[:length]
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that spreadsheet programs show as text instead of running it as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -22,6 +22,7 @@ from community.core.permissions import (
     ensure,
 )
 from community.core.security import action_limit, made_new_post, posting_limit, user_or_address_key
+from community.core.text import spreadsheet_safe
 from community.dialogues import bp
 from community.dialogues.forms import (
     AnswerForm,
@@ -281,8 +282,8 @@ def minutes_csv(session_id: int):
     writer.writerow(["question_id", "state", "votes", "question", "asked_by", "answer_note", "answered_at",
                      "pledge_url", "issue_url"])
     for question in minutes["answered"] + minutes["open"]:
-        writer.writerow([question.id, question.state.value, question.vote_count, _cell(question.body),
-                         _cell(question.public_name or ""), _cell(question.answer_note),
+        writer.writerow([question.id, question.state.value, question.vote_count, spreadsheet_safe(question.body),
+                         spreadsheet_safe(question.public_name or ""), spreadsheet_safe(question.answer_note),
                          question.answered_at.isoformat() if question.answered_at else "",
                          url_for("pledges.show", pledge_id=question.pledge_id, _external=True)
                          if question.pledge_id else "",
@@ -291,11 +292,6 @@ def minutes_csv(session_id: int):
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="dialogue-{session_id}-minutes.csv"'
     return response
-
-
-def _cell(text: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 @bp.route("/dialogues/new", methods=["GET", "POST"])

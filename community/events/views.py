@@ -15,7 +15,7 @@ from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import can_manage_event, can_organise_events, can_register, ensure
 from community.core.security import action_limit, user_or_address_key
-from community.core.text import excerpt
+from community.core.text import excerpt, spreadsheet_safe
 from community.events import bp
 from community.events.forms import AttendanceForm, EventForm, ReportForm, local_to_utc
 from community.events.models import EventKind, RegistrationState
@@ -216,7 +216,8 @@ def registrants_csv(event_id: int):
     writer.writerow(["name", "email", "state", "registered_at", "attended"])
     lists = registrants(event)
     for registration in lists["going"] + lists["waiting"]:
-        writer.writerow([registration.user.display_name, registration.user.email, registration.state.value,
+        writer.writerow([spreadsheet_safe(registration.user.display_name), spreadsheet_safe(registration.user.email),
+                         registration.state.value,
                          registration.queued_at.isoformat(), "" if registration.attended is None
                          else ("yes" if registration.attended else "no")])
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")

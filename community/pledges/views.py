@@ -10,6 +10,7 @@ from flask_login import current_user
 from community.core.htmx import redirect_to, render, wants_fragment
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
 from community.core.security import action_limit, user_or_address_key
+from community.core.text import spreadsheet_safe
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges import bp
@@ -203,13 +204,6 @@ def reaction(pledge_id: int):
     return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#checks")
 
 
-def _inert(value):
-    """Keep spreadsheet programs from running a cell that starts like a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _pledge_url(pledge) -> str:
     return url_for("pledges.show", pledge_id=pledge.id, _external=True)
 
@@ -226,7 +220,7 @@ def export_csv():
         writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
         writer.writeheader()
         for row in export_rows(filters, _pledge_url):
-            writer.writerow({key: _inert(value) for key, value in row.items()})
+            writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate(0)

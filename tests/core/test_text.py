@@ -2,6 +2,7 @@
 import re
 from html.parser import HTMLParser
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -119,3 +120,11 @@ PIECES = st.sampled_from(
 @given(st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=30).map("".join))
 def test_no_generated_input_produces_active_content(source):
     assert_safe(str(render_markdown(source)))
+
+
+@pytest.mark.parametrize("value, expected", [("=SUM(A1)", "'=SUM(A1)"), ("+7 701", "'+7 701"), ("-1", "'-1"),
+                                             ("@here", "'@here"), ("Әсел", "Әсел"), (42, 42), ("", "")])
+def test_spreadsheet_cells_never_start_like_a_formula(value, expected):
+    from community.core.text import spreadsheet_safe
+
+    assert spreadsheet_safe(value) == expected

@@ -333,3 +333,12 @@ def test_event_routes_by_role(app, login_as, deputy, village, moderator, residen
     else:
         assert response.status_code in (403, 409)
         assert after == before
+
+
+def test_the_registrant_csv_keeps_a_formula_like_name_as_text(client, moderator, village, login_as):
+    event = create_event(moderator, village, capacity=2)
+    register(create_user("resident", name="=HYPERLINK(\"http://x\")"), event)
+    db.session.commit()
+    login_as(moderator)
+    body = client.get(f"/events/{event.id}/registrants.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body
