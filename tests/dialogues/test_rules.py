@@ -1,6 +1,4 @@
 """Dialogue rules: session and question states, votes (also under concurrency), merging, the current question."""
-import threading
-
 import pytest
 
 from community.dialogues.models import (
@@ -27,6 +25,7 @@ from community.dialogues.services import (
     vote,
 )
 from community.extensions import db
+from tests.concurrency import run_at_once
 from tests.factories import create_dialogue, create_question, create_user
 
 Q = QuestionState
@@ -222,30 +221,6 @@ def test_every_visible_change_raises_the_version(dialogue, resident, moderator):
     db.session.commit()
     versions.append(fresh(DialogueSession, dialogue.id).version)
     assert versions == sorted(set(versions))
-
-
-def run_at_once(app, action, count: int) -> list:
-    """Run action(index) in count threads, each in its own app context; returns what each returned or raised."""
-    outcomes: list = []
-    start = threading.Barrier(count, timeout=30)
-
-    def work(index):
-        with app.app_context():
-            start.wait()
-            try:
-                outcomes.append(action(index))
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported to the test
-                db.session.rollback()
-                outcomes.append(error)
-
-    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
-    workers = [threading.Thread(target=work, args=(index,)) for index in range(count)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return outcomes
 
 
 def test_parallel_submissions_of_one_form_make_one_question(app, dialogue, resident):

@@ -9,6 +9,7 @@ from community.core.db import utcnow
 from community.events.models import Event, Registration, RegistrationState
 from community.events.services import cancel_registration, register, waiting_position
 from community.extensions import db
+from tests.concurrency import run_at_once
 from tests.factories import create_event, create_user
 
 G, W, X = RegistrationState.GOING, RegistrationState.WAITING, RegistrationState.CANCELLED
@@ -62,25 +63,14 @@ def test_capacity_is_never_exceeded_under_concurrency(app, moderator, village):
     event = create_event(moderator, village, capacity=10)
     people = [create_user("resident").id for _ in range(30)]
     event_id = event.id
-    db.session.commit()
-    errors = []
 
-    def sign_up(user_id):
+    def sign_up(index):
         from community.accounts.models import User
 
-        with app.app_context():
-            try:
-                register(db.session.get(User, user_id), db.session.get(Event, event_id))
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+        return register(db.session.get(User, people[index]), db.session.get(Event, event_id)).id
 
-    workers = [threading.Thread(target=sign_up, args=(user_id,)) for user_id in people]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    outcomes = run_at_once(app, sign_up, len(people))
+    assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
     states = [r.state for r in db.session.scalars(db.select(Registration).filter_by(event_id=event_id))]
     assert states.count(G) == 10 and states.count(W) == 20
     event = db.session.get(Event, event_id)

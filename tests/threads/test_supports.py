@@ -4,6 +4,7 @@ import threading
 from community.extensions import db
 from community.threads.models import Comment, CommentSupport, Thread, ThreadSupport
 from community.threads.services import support_thread
+from tests.concurrency import run_at_once
 from tests.factories import create_comment, create_user
 
 HTMX = {"HX-Request": "true"}
@@ -65,25 +66,14 @@ def test_twenty_parallel_supports_by_one_user_leave_one(app, thread, other_resid
 def test_a_hundred_users_supporting_at_once_leave_a_count_of_a_hundred(app, thread):
     supporters = [create_user("resident").id for _ in range(100)]
     thread_id = thread.id
-    db.session.commit()
-    errors = []
 
-    def support(user_id):
-        with app.app_context():
-            try:
-                from community.accounts.models import User
+    def support(index):
+        from community.accounts.models import User
 
-                support_thread(db.session.get(User, user_id), db.session.get(Thread, thread_id))
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
+        support_thread(db.session.get(User, supporters[index]), db.session.get(Thread, thread_id))
+        return "supported"
 
-    workers = [threading.Thread(target=support, args=(user_id,)) for user_id in supporters]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert errors == []
+    assert run_at_once(app, support, len(supporters)) == ["supported"] * len(supporters)
     assert db.session.get(Thread, thread_id).support_count == 100
     assert db.session.scalar(db.select(db.func.count()).select_from(ThreadSupport)) == 100
 
