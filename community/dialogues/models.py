@@ -61,11 +61,6 @@ class QuestionState(enum.Enum):
         """The state's translated name."""
         return QUESTION_LABELS[self]
 
-    @property
-    def is_public(self) -> bool:
-        """Approved, answered and promised questions are shown to everyone."""
-        return self in PUBLIC_STATES
-
 
 QUESTION_LABELS = {
     QuestionState.PENDING: _l("Waiting for approval"),

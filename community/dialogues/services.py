@@ -514,7 +514,7 @@ def make_follow_up_pledge(question: Question, by: User, deputy, submission_key: 
 
     dialogue = question.session
     pledge, new = add_pledge(deputy, by, submission_key, source_url=source_url, made_on=utcnow().date(),
-                             source_description=plain_line(f"{dialogue.title}", 300),
+                             source_description=plain_line(dialogue.title, 300),
                              locality_id=dialogue.locality_id, **fields)
     if new or question.pledge_id is None:
         promise_follow_up(question, by, plain_line(fields.get("title", ""), 1000), pledge.id)
@@ -540,7 +540,3 @@ def open_question_to_issue(question: Question, by: User, deputy, category, body:
         db.session.expire(question)
     return thread
 
-
-def public_state(question: Question) -> bool:
-    """True when everyone may see the question."""
-    return question.state in PUBLIC_STATES
