@@ -113,22 +113,23 @@ def _view() -> dict:
     return view
 
 
-def _unchanged(kind: str, session_id: int, *details: str, personal: bool = True):
-    """For a live region's poll: a 304 when the session has not changed since the copy the page holds.
-
-    Costs one indexed read and nothing else (no user, no rendering). Returns (response, tag); the
-    response is None when the region has to be rendered again, and the tag goes on the new copy.
-    """
+def _tag(kind: str, session_id: int, *details: str, personal: bool = True) -> str:
+    """The ETag a live region's copy carries now: one indexed read of the session's version and nothing else
+    (no user, no rendering); 404 when there is no such session."""
     version = session_version(session_id)
     if version is None:
         abort(404)
-    tag = live_tag(f"{kind}-{session_id}", version, *details, personal=personal)
-    if wants_fragment() and tag in request.if_none_match:
-        response = make_response("", 304)
-        response.set_etag(tag)
-        response.headers["Cache-Control"] = "no-store"
-        return response, tag
-    return None, tag
+    return live_tag(f"{kind}-{session_id}", version, *details, personal=personal)
+
+
+def _not_modified(tag: str):
+    """A 304 for a poll whose copy is still current, else None: the region has to be rendered again."""
+    if not (wants_fragment() and tag in request.if_none_match):
+        return None
+    response = make_response("", 304)
+    response.set_etag(tag)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _live(response, tag: str, shared: bool = False):
@@ -146,6 +147,14 @@ def index():
     filters = SessionFilters.from_args(request.args)
     return render("dialogues/index.html", block="results", filters=filters, lists=session_lists(filters),
                   localities=tree_order(all_localities()))
+
+
+def _fresh_live_region(session_id: int):
+    """After a resident's vote or withdrawal: the participant's live region as it is now, for htmx."""
+    view = _view()
+    tag = _tag("show", session_id, *view.values())
+    return _live(render("dialogues/show.html", block="live", tag=tag,
+                        **_participant_context(session_or_404(session_id), view)), tag)
 
 
 def _participant_context(dialogue, view: dict) -> dict:
@@ -169,8 +178,8 @@ def show(session_id: int):
     """A session for participants: ask, vote, follow the current question live; the minutes once closed.
     Anyone may look; the live region's poll answers 304 while nothing changed."""
     view = _view()
-    unchanged, tag = _unchanged("show", session_id, *view.values())
-    if unchanged:
+    tag = _tag("show", session_id, *view.values())
+    if unchanged := _not_modified(tag):
         return unchanged
     shared = wants_fragment() and not current_user.is_authenticated
     if shared and (copy := _shared_copy(tag)):
@@ -226,10 +235,7 @@ def vote_for(question_id: int):
     if not counted and not wants_fragment():  # with htmx the fresh region shows where the question is now
         flash(_("This question no longer takes votes."), "info")
     if wants_fragment():
-        view = _view()
-        tag = _unchanged("show", session_id, *view.values())[1]
-        return _live(render("dialogues/show.html", block="live", tag=tag,
-                            **_participant_context(session_or_404(session_id), view)), tag)
+        return _fresh_live_region(session_id)
     return redirect_to(url_for("dialogues.show", session_id=session_id, **_view(), _anchor=f"q{question_id}"))
 
 
@@ -247,10 +253,7 @@ def withdraw(question_id: int):
         db.session.commit()
     session_id = question.session_id
     if wants_fragment():
-        view = _view()
-        tag = _unchanged("show", session_id, *view.values())[1]
-        return _live(render("dialogues/show.html", block="live", tag=tag,
-                            **_participant_context(session_or_404(session_id), view)), tag)
+        return _fresh_live_region(session_id)
     flash(_("Your question is withdrawn."), "success")
     return redirect_to(url_for("dialogues.show", session_id=session_id, **_view()))
 
@@ -260,8 +263,8 @@ def screen(session_id: int):
     """The big screen for the hall: the current question, the next by votes, the count and a QR code to join;
     no sign-in; it refreshes itself like the participant's page."""
     # The same for every viewer, but it names this site's address (in the QR code) and speaks their language.
-    unchanged, tag = _unchanged("screen", session_id, request.host_url, str(get_locale()), personal=False)
-    if unchanged:
+    tag = _tag("screen", session_id, request.host_url, str(get_locale()), personal=False)
+    if unchanged := _not_modified(tag):
         return unchanged
     if wants_fragment() and (copy := _shared_copy(tag)):
         return copy
@@ -358,8 +361,8 @@ def console(session_id: int):
     """The moderators' console: the pending queue, the open list, the current question, the hall's questions;
     moderators and admins, several at once. Its live region polls like the participant's page."""
     ensure(can_run_dialogues(current_user))
-    unchanged, tag = _unchanged("console", session_id)
-    if unchanged:
+    tag = _tag("console", session_id)
+    if unchanged := _not_modified(tag):
         return unchanged
     dialogue = session_or_404(session_id)
     return _live(render("dialogues/console.html", block="console", tag=tag, **_console_context(dialogue)), tag)
@@ -370,7 +373,7 @@ def _back_to_console(session_id: int, message: str | None = None, category: str 
     if message:
         flash(message, category)
     if wants_fragment():
-        tag = _unchanged("console", session_id)[1]
+        tag = _tag("console", session_id)
         return _live(render("dialogues/console.html", block="console", tag=tag, notices=True,
                             **_console_context(session_or_404(session_id))), tag)
     return redirect_to(url_for("dialogues.console", session_id=session_id))
