@@ -8,13 +8,15 @@ then session, everywhere.
 import hashlib
 from dataclasses import dataclass
 
-from flask import abort, session
+from flask import abort, request, session
 from sqlalchemy import and_, delete, func, insert, literal, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.accounts.models import User
+from community.accounts.services import SESSION_TOKEN_KEY
 from community.core.db import utcnow
+from community.core.i18n import LANG_COOKIE
 from community.core.text import plain_line
 from community.dialogues.models import (
     COUNTERS,
@@ -123,11 +125,6 @@ def session_version(session_id: int) -> int | None:
 def live_tag(kind: str, version: int, *details: str, personal: bool = True) -> str:
     """The ETag of a live region: the session's version and what makes this viewer's copy differ (their
     sign-in unless the region is the same for everyone, their language), read without touching the database."""
-    from flask import request
-
-    from community.accounts.services import SESSION_TOKEN_KEY
-    from community.core.i18n import LANG_COOKIE
-
     signed_in = str(session.get(SESSION_TOKEN_KEY) or "") if personal else ""
     viewer = "|".join([signed_in, request.cookies.get(LANG_COOKIE, ""), request.args.get("lang", ""), *details])
     digest = hashlib.sha256(viewer.encode()).hexdigest()[:16]
