@@ -103,3 +103,39 @@ def test_missing_sessions_and_questions_are_404(client):
     assert client.get("/dialogues/99999999999").status_code == 404
     assert client.get("/dialogues/999/screen").status_code == 404
     assert client.get("/dialogues/999", headers={"HX-Request": "true"}).status_code == 404
+
+
+# Each remaining console route with the question state it needs and the form it sends.
+MORE_STEPS = [
+    ("/dialogues/{id}/hall", None, {"body": "Залдан қойылған сұрақ"}),
+    ("/dialogues/{id}/current/clear", None, {}),
+    ("/dialogues/{id}/resume", None, {}),
+    ("/dialogues/questions/{q}/restore", "hidden", {}),
+    ("/dialogues/questions/{q}/reopen", "answered", {}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url, state, data", MORE_STEPS)
+def test_only_moderators_take_the_other_console_steps(app, dialogue, resident, role, url, state, data):
+    question = create_question(dialogue, resident, state=state or "approved")
+    response = client_as(app, role).submit(url.format(id=dialogue.id, q=question.id), data)
+    assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_moderators_send_an_open_question_to_a_deputy(app, moderator, village, resident, role):
+    from tests.factories import create_deputy
+
+    person = create_deputy(name="Сәуле Омарова", user=create_user("deputy"))
+    closed = create_dialogue(moderator, village, state="closed", deputies=[person])
+    question = create_question(closed, resident)
+    assert client_as(app, role).get(f"/dialogues/questions/{question.id}/to-issue").status_code == RUNS[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_author_withdraws_a_question(app, dialogue, resident, role):
+    question = create_question(dialogue, resident, state="pending")
+    response = client_as(app, role).submit(f"/dialogues/questions/{question.id}/withdraw")
+    assert response.status_code == (303 if role == "visitor" else 403)
+    assert db.session.get(Question, question.id).state.value == "pending"
