@@ -26,6 +26,7 @@ translations: $(VENV)/.installed
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r community -lll
 
 $(VENV)/bin/activate:

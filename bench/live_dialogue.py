@@ -10,6 +10,7 @@ are printed, unchanged polls (304) and changed ones (200) apart, with every erro
 
 The database is a fresh SQLite file unless DATABASE_URL names one (PostgreSQL: its contents are replaced).
 """
+
 import argparse
 import asyncio
 import os
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "Bench-Halyk-2026"  # noqa: S105 - accounts made for the run
-VOTE_URL = re.compile(r'/dialogues/questions/(\d+)/vote')
+VOTE_URL = re.compile(r"/dialogues/questions/(\d+)/vote")
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
@@ -61,8 +62,14 @@ def prepare(database_url: str, posters: int, watchers: int) -> int:
             create_user(f"bench{number}@example.kz", f"Тұрғын {number}", PASSWORD)
         for number in range(watchers):
             create_user(f"watcher{number}@example.kz", f"Қатысушы {number}", PASSWORD)
-        dialogue = create_session(moderator, title="Жүктеме сынағы: тікелей диалог", scheduled_at=utcnow(),
-                                  locality_id=place.id, premoderation=False, state=SessionState.LIVE)
+        dialogue = create_session(
+            moderator,
+            title="Жүктеме сынағы: тікелей диалог",
+            scheduled_at=utcnow(),
+            locality_id=place.id,
+            premoderation=False,
+            state=SessionState.LIVE,
+        )
         db.session.commit()
         return dialogue.id
 
@@ -71,8 +78,12 @@ async def request(port: int, method: str, path: str, headers: dict | None = None
     """One HTTP/1.1 request on a new connection; returns (status, headers, body, seconds)."""
     started = time.perf_counter()
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close",
-             f"Content-Length: {len(body)}"] + [f"{name}: {value}" for name, value in (headers or {}).items()]
+    lines = [
+        f"{method} {path} HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        "Connection: close",
+        f"Content-Length: {len(body)}",
+    ] + [f"{name}: {value}" for name, value in (headers or {}).items()]
     writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
     await writer.drain()
     raw = await reader.read()
@@ -111,9 +122,18 @@ class Resident:
 
     async def post(self, path: str, fields: dict, headers: dict | None = None) -> tuple:
         body = urllib.parse.urlencode({**fields, "csrf_token": self.token}).encode()
-        result = await request(self.port, "POST", path, {
-            **self._cookie_header(), "Content-Type": "application/x-www-form-urlencoded",
-            "X-CSRFToken": self.token, **(headers or {})}, body)
+        result = await request(
+            self.port,
+            "POST",
+            path,
+            {
+                **self._cookie_header(),
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-CSRFToken": self.token,
+                **(headers or {}),
+            },
+            body,
+        )
         self._keep(result[1])
         return result
 
@@ -127,8 +147,9 @@ class Resident:
         self.token = CSRF_META.search(page).group(1)
 
 
-async def poll(port: int, path: str, interval: float, until: float, results: dict,
-               resident: "Resident | None" = None) -> None:
+async def poll(
+    port: int, path: str, interval: float, until: float, results: dict, resident: "Resident | None" = None
+) -> None:
     """A participant's open page: the live region every interval, conditional on the copy it holds."""
     await asyncio.sleep(random.uniform(0, interval))  # noqa: S311 - spreading the load, not security
     tag = None
@@ -158,16 +179,24 @@ async def post(resident: Resident, session_id: int, pace: float, until: float, r
         live = (await resident.get(f"/dialogues/{session_id}", {"HX-Request": "true"}))[2].decode()
         ids = VOTE_URL.findall(live)
         if ids and random.random() < 0.7:  # noqa: S311
-            status, _, _, elapsed = await resident.post(f"/dialogues/questions/{random.choice(ids)}/vote",  # noqa: S311
-                                                        {"vote": random.choice("10")}, {"HX-Request": "true"})  # noqa: S311
+            status, _, _, elapsed = await resident.post(
+                f"/dialogues/questions/{random.choice(ids)}/vote",  # noqa: S311
+                {"vote": random.choice("10")},
+                {"HX-Request": "true"},
+            )  # noqa: S311
         else:
             number += 1
             status, _, _, elapsed = await resident.post(
-                f"/dialogues/{session_id}/questions", {"body": f"Жүктеме сұрағы {number}: жол қашан жөнделеді?",
-                                                       "submission_key": f"{id(resident)}-{number}"},
-                {"HX-Request": "true"})
-        (results["writes"] if status == 200 else results["errors"]).append(elapsed if status == 200 else
-                                                                            f"write {status}")
+                f"/dialogues/{session_id}/questions",
+                {
+                    "body": f"Жүктеме сұрағы {number}: жол қашан жөнделеді?",
+                    "submission_key": f"{id(resident)}-{number}",
+                },
+                {"HX-Request": "true"},
+            )
+        (results["writes"] if status == 200 else results["errors"]).append(
+            elapsed if status == 200 else f"write {status}"
+        )
 
 
 def summary(name: str, values: list[float]) -> str:
@@ -176,8 +205,10 @@ def summary(name: str, values: list[float]) -> str:
     ordered = sorted(values)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return (f"{name}: {len(values)} requests, p50 {statistics.median(values) * 1000:.1f} ms, "
-            f"p95 {p95 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms")
+    return (
+        f"{name}: {len(values)} requests, p50 {statistics.median(values) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    )
 
 
 async def run(port: int, session_id: int, args) -> dict:
@@ -191,8 +222,10 @@ async def run(port: int, session_id: int, args) -> dict:
     watchers += [None] * (args.pollers - len(watchers))
     until = time.perf_counter() + args.seconds
     path = f"/dialogues/{session_id}?sort=votes"
-    await asyncio.gather(*[poll(port, path, args.interval, until, results, watcher) for watcher in watchers],
-                         *[post(resident, session_id, args.pace, until, results) for resident in residents])
+    await asyncio.gather(
+        *[poll(port, path, args.interval, until, results, watcher) for watcher in watchers],
+        *[post(resident, session_id, args.pace, until, results) for resident in residents],
+    )
     return results
 
 
@@ -211,16 +244,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
         session_id = prepare(database_url, args.posters, args.signed_in)
-        limits = {"QUESTION_LIMIT": "100000 per hour", "QUESTION_LIMIT_NEW": "100000 per hour",
-                  "ACTION_LIMIT": "100000 per hour", "DATABASE_URL": database_url}
+        limits = {
+            "QUESTION_LIMIT": "100000 per hour",
+            "QUESTION_LIMIT_NEW": "100000 per hour",
+            "ACTION_LIMIT": "100000 per hour",
+            "DATABASE_URL": database_url,
+        }
         with running_site(Path(folder), workers=args.workers, env=limits, demo=False) as base:
             port = int(base.rsplit(":", 1)[1])
             results = asyncio.run(run(port, session_id, args))
     database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
-    print(f"{args.pollers} participants ({args.signed_in} signed in) polling every {args.interval:g} s, "
-          f"{args.posters} asking and voting, "
-          f"one action each every {args.pace:g} s on average, {args.seconds:g} s, "
-          f"gunicorn with {args.workers} workers, {database}:")
+    print(
+        f"{args.pollers} participants ({args.signed_in} signed in) polling every {args.interval:g} s, "
+        f"{args.posters} asking and voting, "
+        f"one action each every {args.pace:g} s on average, {args.seconds:g} s, "
+        f"gunicorn with {args.workers} workers, {database}:"
+    )
     print(summary("  unchanged polls (304)", results["unchanged"]))
     print(summary("  changed polls (200)", results["changed"]))
     print(summary("  questions and votes", results["writes"]))

@@ -1,4 +1,5 @@
 """Халық үні: the application factory."""
+
 import logging
 import os
 import secrets

@@ -1,4 +1,5 @@
 """Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`."""
+
 import secrets
 import subprocess  # nosec B404
 import sys
@@ -122,11 +123,29 @@ def translate_update() -> None:
     """Extract the strings from code and templates and merge them into every catalog."""
     # Templates in templates/_macros count too: babel skips "_" folders unless told otherwise.
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".* __pycache__", "--width", "120",
-        "-o", str(TRANSLATIONS / "messages.pot"), ".",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--ignore-dirs",
+        ".* __pycache__",
+        "--width",
+        "120",
+        "-o",
+        str(TRANSLATIONS / "messages.pot"),
+        ".",
     )
-    _pybabel("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
-             "--width", "120")
+    _pybabel(
+        "update",
+        "-i",
+        str(TRANSLATIONS / "messages.pot"),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
+        "--width",
+        "120",
+    )
 
 
 @translate_cli.command("compile")

@@ -1,4 +1,5 @@
 """Settings read from the environment; one class for tests."""
+
 import os
 import secrets
 from datetime import timedelta
@@ -34,7 +35,7 @@ def _database_url() -> str:
         return f"sqlite:///{INSTANCE / 'community.sqlite3'}"
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

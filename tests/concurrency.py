@@ -1,4 +1,5 @@
 """Run one action from many threads at once, each as its own request would: its own app context and session."""
+
 import threading
 
 from community.extensions import db

@@ -1,4 +1,5 @@
 """The app, a clean database for every test, clients that carry CSRF tokens, and users by role."""
+
 import contextvars
 import os
 import re
@@ -50,7 +51,7 @@ def database_url(tmp_path_factory) -> str:
     """PostgreSQL when TEST_DATABASE_URL names one, else a SQLite file (so threads can share it)."""
     url = os.environ.get("TEST_DATABASE_URL", "").strip()
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
@@ -151,6 +152,7 @@ def login_as(client):
         return target
 
     return login
+
 
 @pytest.fixture
 def village(region):

@@ -1,4 +1,5 @@
 """create_<model> helpers that make valid rows with little typing."""
+
 import itertools
 
 from community.accounts.models import User
@@ -63,8 +64,15 @@ def create_deputy(name: str = "Гүлнар Әбдіқадырова", user: Use
     from community.pledges.models import Council, Deputy
     from community.pledges.services import search_name
 
-    deputy = Deputy(name=name, search_name=search_name(name), council=fields.pop("council", Council.REGION),
-                    term_start=2023, term_end=2028, user_id=user.id if user else None, **fields)
+    deputy = Deputy(
+        name=name,
+        search_name=search_name(name),
+        council=fields.pop("council", Council.REGION),
+        term_start=2023,
+        term_end=2028,
+        user_id=user.id if user else None,
+        **fields,
+    )
     db.session.add(deputy)
     db.session.commit()
     return deputy
@@ -78,10 +86,16 @@ def create_pledge(deputy, locality: Locality, title: str = "Ауылға жаң�
     from community.pledges.services import add_pledge
 
     pledge, _ = add_pledge(
-        deputy, fields.pop("by", None) or _system_user(), fields.pop("submission_key", f"p-{next(_numbers)}"),
-        title=title, text=fields.pop("text", "Ауылға тәулік бойы таза ауыз су беріледі."),
-        source_description="Сайлауалды бағдарлама", made_on=date(2023, 2, 20), locality_id=locality.id,
-        category=fields.pop("category", PledgeCategory.WATER), **fields,
+        deputy,
+        fields.pop("by", None) or _system_user(),
+        fields.pop("submission_key", f"p-{next(_numbers)}"),
+        title=title,
+        text=fields.pop("text", "Ауылға тәулік бойы таза ауыз су беріледі."),
+        source_description="Сайлауалды бағдарлама",
+        made_on=date(2023, 2, 20),
+        locality_id=locality.id,
+        category=fields.pop("category", PledgeCategory.WATER),
+        **fields,
     )
     db.session.commit()
     return pledge
@@ -89,7 +103,8 @@ def create_pledge(deputy, locality: Locality, title: str = "Ауылға жаң�
 
 def _system_user() -> User:
     return db.session.scalar(db.select(User).filter_by(email="system@example.kz")) or create_user(
-        "moderator", email="system@example.kz")
+        "moderator", email="system@example.kz"
+    )
 
 
 def create_event(organiser: User, locality: Locality, capacity: int = 3, **fields):
@@ -101,11 +116,17 @@ def create_event(organiser: User, locality: Locality, capacity: int = 3, **field
     from community.events.services import create_event as announce
 
     starts = fields.pop("starts_at", utcnow() + timedelta(days=7))
-    event = announce(organiser, publish=fields.pop("publish", True),
-                     title=fields.pop("title", "Тәжірибе алмасу семинары"),
-                     kind=fields.pop("kind", EventKind.SEMINAR), starts_at=starts,
-                     ends_at=fields.pop("ends_at", starts + timedelta(hours=2)), locality_id=locality.id,
-                     capacity=capacity, **fields)
+    event = announce(
+        organiser,
+        publish=fields.pop("publish", True),
+        title=fields.pop("title", "Тәжірибе алмасу семинары"),
+        kind=fields.pop("kind", EventKind.SEMINAR),
+        starts_at=starts,
+        ends_at=fields.pop("ends_at", starts + timedelta(hours=2)),
+        locality_id=locality.id,
+        capacity=capacity,
+        **fields,
+    )
     db.session.commit()
     return event
 
@@ -116,22 +137,40 @@ def create_dialogue(moderator: User, locality: Locality, state: str = "live", pr
     from community.dialogues.models import SessionState
     from community.dialogues.services import create_session
 
-    dialogue = create_session(moderator, title=fields.pop("title", "Ауыл әкімімен ашық диалог"),
-                              scheduled_at=fields.pop("scheduled_at", utcnow()), locality_id=locality.id,
-                              premoderation=premoderation, state=SessionState(state), **fields)
+    dialogue = create_session(
+        moderator,
+        title=fields.pop("title", "Ауыл әкімімен ашық диалог"),
+        scheduled_at=fields.pop("scheduled_at", utcnow()),
+        locality_id=locality.id,
+        premoderation=premoderation,
+        state=SessionState(state),
+        **fields,
+    )
     db.session.commit()
     return dialogue
 
 
-def create_question(dialogue, author: User | None, body: str = "Мектепке жаңа спорт залы қашан салынады?",
-                    state: str = "approved", anonymous: bool = False, votes: int = 0):
+def create_question(
+    dialogue,
+    author: User | None,
+    body: str = "Мектепке жаңа спорт залы қашан салынады?",
+    state: str = "approved",
+    anonymous: bool = False,
+    votes: int = 0,
+):
     """A committed question in a given state, with votes from new residents, counted as the services count."""
     from community.dialogues.models import COUNTERS, Question, QuestionState, QuestionVote
     from community.dialogues.services import _touch
 
-    question = Question(session_id=dialogue.id, author_id=author.id if author else None, body=body,
-                        anonymous=anonymous, state=QuestionState(state), submission_key=f"q{next(_numbers)}",
-                        vote_count=votes)
+    question = Question(
+        session_id=dialogue.id,
+        author_id=author.id if author else None,
+        body=body,
+        anonymous=anonymous,
+        state=QuestionState(state),
+        submission_key=f"q{next(_numbers)}",
+        vote_count=votes,
+    )
     db.session.add(question)
     db.session.flush()
     for _ in range(votes):

@@ -1,4 +1,5 @@
 """Run the real site in gunicorn worker processes on 127.0.0.1, for browser and multi-process tests."""
+
 import contextlib
 import os
 import socket

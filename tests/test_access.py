@@ -1,4 +1,5 @@
 """Who may open what: every route × every role."""
+
 import pytest
 
 from tests.factories import create_user

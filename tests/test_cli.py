@@ -1,4 +1,5 @@
 """Admin commands and the demo data loader."""
+
 from community.accounts.models import LoginSession, User
 from community.core.permissions import Role
 from community.extensions import db

@@ -1,4 +1,5 @@
 """Several gunicorn workers behave as one site: sessions and CSRF in signed cookies, limits in Redis."""
+
 import http.cookiejar
 import os
 import re
@@ -71,8 +72,9 @@ def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, 
 
     event = create_event(moderator, village, capacity=50)
     password_hash = generate_password_hash("Kezek-Tauy-2026", method="scrypt:1024:8:1")
-    db.session.add_all(User(email=f"queue{n}@example.kz", display_name=f"Тұрғын {n}", password_hash=password_hash)
-                       for n in range(200))
+    db.session.add_all(
+        User(email=f"queue{n}@example.kz", display_name=f"Тұрғын {n}", password_hash=password_hash) for n in range(200)
+    )
     db.session.commit()
     event_id = event.id
     database = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -101,8 +103,11 @@ def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, 
             worker.join(timeout=120)
     assert len(statuses) == 200 and all(status < 500 for status in statuses), statuses
     db.session.expire_all()
-    rows = list(db.session.scalars(db.select(Registration).filter_by(event_id=event_id)
-                                   .order_by(Registration.queued_at, Registration.id)))
+    rows = list(
+        db.session.scalars(
+            db.select(Registration).filter_by(event_id=event_id).order_by(Registration.queued_at, Registration.id)
+        )
+    )
     states = [row.state for row in rows]
     assert len(rows) == 200
     assert states.count(RegistrationState.GOING) == 50 and states.count(RegistrationState.WAITING) == 150
@@ -110,8 +115,9 @@ def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, 
     assert (event.going_count, event.waiting_count) == (50, 150)
 
 
-def test_a_live_dialogue_polled_through_3_workers_answers_304_until_a_change_made_in_another(app, tmp_path,
-                                                                                               moderator, village):
+def test_a_live_dialogue_polled_through_3_workers_answers_304_until_a_change_made_in_another(
+    app, tmp_path, moderator, village
+):
     from tests.factories import create_dialogue, create_question, create_user
 
     dialogue = create_dialogue(moderator, village, premoderation=False)
@@ -122,6 +128,7 @@ def test_a_live_dialogue_polled_through_3_workers_answers_304_until_a_change_mad
 
     db.session.close()
     with running_site(tmp_path, workers=3, env={"DATABASE_URL": database}, demo=False) as base:
+
         def poll(tag=None):
             headers = {"HX-Request": "true", **({"If-None-Match": tag} if tag else {})}
             request = urllib.request.Request(f"{base}/dialogues/{session_id}?sort=votes", headers=headers)

@@ -1,4 +1,5 @@
 """A page's number of SQL queries does not grow with the data."""
+
 import contextlib
 
 import pytest
@@ -45,8 +46,9 @@ def test_page_queries_stay_flat_as_data_grows(client, region, resident, login_as
     assert len(large) == len(small), large
 
 
-def test_the_thread_page_runs_the_same_queries_with_10_or_200_comments(client, thread, resident, other_resident,
-                                                                       login_as):
+def test_the_thread_page_runs_the_same_queries_with_10_or_200_comments(
+    client, thread, resident, other_resident, login_as
+):
     from tests.factories import create_comment
 
     login_as(other_resident)
@@ -71,9 +73,16 @@ def test_the_thread_list_runs_the_same_queries_with_10_or_500_threads(client, re
 
     def add(count, start):
         db.session.add_all(
-            Thread(title=f"Мәселе {n}", slug=f"m-{n}", body="Сипаттама", search_text=f"мәселе {n}",
-                   author_id=resident.id, locality_id=village.id, category=Category.ROADS,
-                   submission_key=f"bulk-{n}")
+            Thread(
+                title=f"Мәселе {n}",
+                slug=f"m-{n}",
+                body="Сипаттама",
+                search_text=f"мәселе {n}",
+                author_id=resident.id,
+                locality_id=village.id,
+                category=Category.ROADS,
+                submission_key=f"bulk-{n}",
+            )
             for n in range(start, start + count)
         )
         db.session.commit()
@@ -93,9 +102,16 @@ def _bulk_pledges(deputy, village, count, start=0):
     from community.pledges.models import Pledge, PledgeCategory
 
     db.session.add_all(
-        Pledge(deputy_id=deputy.id, title=f"Уәде {n}", text="Мәтін", source_description="Бағдарлама",
-               made_on=date(2023, 2, 1), locality_id=village.id, category=PledgeCategory.ROADS,
-               submission_key=f"bulk-{n}")
+        Pledge(
+            deputy_id=deputy.id,
+            title=f"Уәде {n}",
+            text="Мәтін",
+            source_description="Бағдарлама",
+            made_on=date(2023, 2, 1),
+            locality_id=village.id,
+            category=PledgeCategory.ROADS,
+            submission_key=f"bulk-{n}",
+        )
         for n in range(start, start + count)
     )
     db.session.commit()
@@ -122,8 +138,7 @@ def test_a_pledge_page_stays_flat_with_2_or_100_updates(client, pledge, deputy, 
     def add(count, start):
         for number in range(start, start + count):
             db.session.refresh(pledge)
-            pledge.record_update(deputy, PledgeStatus.IN_PROGRESS, number % 100, f"Жаңалық {number}", [],
-                                 f"u{number}")
+            pledge.record_update(deputy, PledgeStatus.IN_PROGRESS, number % 100, f"Жаңалық {number}", [], f"u{number}")
         db.session.commit()
 
     add(2, 0)

@@ -1,4 +1,5 @@
 """Accounts: registration, sign-in, sessions, password resets and profiles."""
+
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)

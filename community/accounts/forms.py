@@ -1,4 +1,5 @@
 """Account forms: shape checks and messages in the user's language."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField

@@ -1,4 +1,5 @@
 """Users, their server-side login sessions and password reset tokens."""
+
 import hashlib
 import secrets
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Account workflows: registering, signing in and out, sessions, passwords and resets."""
+
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -191,4 +192,3 @@ def finish_password_reset(reset: PasswordReset, new_password: str) -> bool:
     reset.user.set_password(new_password)
     end_all_sessions(reset.user)
     return True
-

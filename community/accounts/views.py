@@ -1,4 +1,5 @@
 """Account pages: register, sign in and out, reset and change the password, profiles."""
+
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

@@ -1,4 +1,5 @@
 """The declarative base with stable constraint names, and the mixins models share."""
+
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event

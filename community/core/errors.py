@@ -1,4 +1,5 @@
 """Error pages in the user's language, as a whole page or as an htmx fragment; never a traceback."""
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError

@@ -1,4 +1,5 @@
 """Form pieces every domain uses: the common validators with translated messages, and submission keys."""
+
 import secrets
 
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,5 @@
 """Page or fragment, decided in one place; redirects that htmx understands."""
+
 from flask import Response, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 

@@ -1,4 +1,5 @@
 """The user's language and timezone, and the template filters that format for them."""
+
 from urllib.parse import urlencode
 
 from flask import current_app, g, request

@@ -1,4 +1,5 @@
 """Sending e-mail: through SMTP when configured, otherwise into the log (and the test outbox)."""
+
 import smtplib
 from email.message import EmailMessage
 

@@ -1,4 +1,5 @@
 """Roles and every authorization rule, as small pure functions used by views and templates."""
+
 import enum
 
 from flask import abort
@@ -215,11 +216,7 @@ def can_see_question_author(user) -> bool:
     return can_moderate(user)
 
 
-RULES = {
-    name: rule
-    for name, rule in globals().items()
-    if name.startswith("can_") and callable(rule)
-}
+RULES = {name: rule for name, rule in globals().items() if name.startswith("can_") and callable(rule)}
 
 
 def ensure(allowed: bool) -> None:

@@ -1,4 +1,5 @@
 """Security headers on every response, and the keys rate limits count by."""
+
 from urllib.parse import urlsplit
 
 from flask import current_app, g, request

@@ -1,4 +1,5 @@
 """Live dialogue sessions: questions from the hall and from phones, votes, a big screen and minutes."""
+
 from flask import Blueprint
 
 bp = Blueprint("dialogues", __name__)

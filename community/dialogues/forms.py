@@ -1,4 +1,5 @@
 """Dialogue forms: shape checks and messages in the user's language."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,18 +25,23 @@ class SessionForm(FlaskForm):
     """Announce or change a dialogue session."""
 
     title = StringField(_l("Title"), validators=[required(), length(5, 200)], filters=[strip])
-    topic = StringField(_l("Topic"), validators=[Length(max=200, message=_l("At most %(max)d characters.", max=200))],
-                        filters=[strip])
-    description = TextAreaField(_l("Description"), validators=[
-        Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
-    scheduled_at = DateTimeLocalField(_l("Starts (Almaty time)"), format="%Y-%m-%dT%H:%M",
-                                      validators=[InputRequired(message=_l("Enter a date and time."))])
+    topic = StringField(
+        _l("Topic"), validators=[Length(max=200, message=_l("At most %(max)d characters.", max=200))], filters=[strip]
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )
+    scheduled_at = DateTimeLocalField(
+        _l("Starts (Almaty time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message=_l("Enter a date and time."))],
+    )
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     event = SelectField(_l("Linked event (optional)"), coerce=str, validate_choice=False)
     deputies = SelectMultipleField(_l("Deputies taking part (optional)"), coerce=str, validate_choice=False)
-    premoderation = BooleanField(_l("Questions wait for a moderator's approval before others see them"),
-                                 default=True)
+    premoderation = BooleanField(_l("Questions wait for a moderator's approval before others see them"), default=True)
 
     def load_choices(self, deputies, events) -> None:
         """Fill the localities, the deputies and the events a session may be linked to."""
@@ -64,18 +70,21 @@ class QuestionForm(FlaskForm):
 class HallQuestionForm(FlaskForm):
     """A question said aloud in the hall, typed in by a moderator."""
 
-    body = TextAreaField(_l("The question as it was asked"), validators=[required(), length(5, QUESTION_LENGTH)],
-                         filters=[strip])
-    speaker_name = StringField(_l("Who asked (leave empty for anonymous)"), filters=[strip], validators=[
-        Length(max=100, message=_l("At most %(max)d characters.", max=100))])
+    body = TextAreaField(
+        _l("The question as it was asked"), validators=[required(), length(5, QUESTION_LENGTH)], filters=[strip]
+    )
+    speaker_name = StringField(
+        _l("Who asked (leave empty for anonymous)"),
+        filters=[strip],
+        validators=[Length(max=100, message=_l("At most %(max)d characters.", max=100))],
+    )
     submission_key = SubmissionKeyField()
 
 
 class CorrectionForm(FlaskForm):
     """A moderator's correction of a question's wording."""
 
-    body = TextAreaField(_l("Corrected wording"), validators=[required(), length(5, QUESTION_LENGTH)],
-                         filters=[strip])
+    body = TextAreaField(_l("Corrected wording"), validators=[required(), length(5, QUESTION_LENGTH)], filters=[strip])
 
 
 class AnswerForm(FlaskForm):
@@ -87,17 +96,23 @@ class AnswerForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Which question a duplicate belongs to."""
 
-    into = IntegerField(_l("Number of the question it repeats"), validators=[
-        InputRequired(message=_l("Enter a question number.")),
-        NumberRange(min=1, max=2**31 - 1, message=_l("Enter a question number."))])
+    into = IntegerField(
+        _l("Number of the question it repeats"),
+        validators=[
+            InputRequired(message=_l("Enter a question number.")),
+            NumberRange(min=1, max=2**31 - 1, message=_l("Enter a question number.")),
+        ],
+    )
 
 
 class CloseForm(FlaskForm):
     """Closing a session, with an optional summary for its minutes."""
 
-    summary = TextAreaField(_l("Summary for the minutes (optional)"), validators=[
-        Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
+    summary = TextAreaField(
+        _l("Summary for the minutes (optional)"),
+        validators=[Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000))],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )
 
 
 class FollowUpForm(PledgeForm):
@@ -122,8 +137,9 @@ class IssueForm(FlaskForm):
     """Turn a question left open into a local issue addressed to a deputy."""
 
     deputy = SelectField(_l("Addressed to"), coerce=str, validate_choice=False)
-    category = SelectField(_l("Category"), choices=[SelectChoice(c.value, c.label) for c in Category],
-                           validate_choice=False)
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(c.value, c.label) for c in Category], validate_choice=False
+    )
     submission_key = SubmissionKeyField()
 
     def load_deputies(self, deputies) -> None:

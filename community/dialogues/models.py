@@ -1,4 +1,5 @@
 """Dialogue sessions and their questions; every move is a guarded write that also bumps the session's version."""
+
 import enum
 from datetime import datetime
 
@@ -77,8 +78,12 @@ QUESTION_MOVES = {
     QuestionState.APPROVED: (QuestionState.PENDING, QuestionState.HIDDEN, QuestionState.ANSWERED),
     QuestionState.ANSWERED: (QuestionState.APPROVED,),
     QuestionState.PROMISED: (QuestionState.APPROVED, QuestionState.ANSWERED),
-    QuestionState.HIDDEN: (QuestionState.PENDING, QuestionState.APPROVED, QuestionState.ANSWERED,
-                           QuestionState.PROMISED),
+    QuestionState.HIDDEN: (
+        QuestionState.PENDING,
+        QuestionState.APPROVED,
+        QuestionState.ANSWERED,
+        QuestionState.PROMISED,
+    ),
     QuestionState.MERGED: (QuestionState.PENDING, QuestionState.APPROVED),
 }
 
@@ -127,7 +132,8 @@ class DialogueSession(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     summary: Mapped[str] = mapped_column(Text, default="")
     current_question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("dialogue_questions.id", ondelete="SET NULL", use_alter=True))
+        ForeignKey("dialogue_questions.id", ondelete="SET NULL", use_alter=True)
+    )
     # Raised by every change anyone could see, so an unchanged page is known from this one number.
     version: Mapped[int] = mapped_column(default=1)
     pending_count: Mapped[int] = mapped_column(default=0)
@@ -140,8 +146,7 @@ class DialogueSession(db.Model):
     moderator: Mapped[User] = relationship()
     event: Mapped["Event | None"] = relationship()  # noqa: F821 - resolved by the registry
     deputies: Mapped[list["Deputy"]] = relationship(secondary=dialogue_deputies)  # noqa: F821
-    current_question: Mapped["Question | None"] = relationship(foreign_keys=[current_question_id],
-                                                               post_update=True)
+    current_question: Mapped["Question | None"] = relationship(foreign_keys=[current_question_id], post_update=True)
 
     @property
     def public_count(self) -> int:

@@ -5,6 +5,7 @@ learns that nothing changed from one indexed read. Moves are guarded UPDATEs (WH
 two moderators acting on one question at once cannot both succeed. Rows are locked question first,
 then session, everywhere.
 """
+
 import hashlib
 from dataclasses import dataclass
 
@@ -66,8 +67,11 @@ class SessionFilters:
 
 
 def _listed(filters: SessionFilters, *states: SessionState):
-    statement = db.select(DialogueSession).where(DialogueSession.state.in_(states)).options(
-        joinedload(DialogueSession.locality))
+    statement = (
+        db.select(DialogueSession)
+        .where(DialogueSession.state.in_(states))
+        .options(joinedload(DialogueSession.locality))
+    )
     return within(statement, DialogueSession.locality_id, filters.locality)
 
 
@@ -76,9 +80,11 @@ def session_lists(filters: SessionFilters) -> dict:
     live = _listed(filters, SessionState.LIVE, SessionState.PAUSED).order_by(DialogueSession.scheduled_at)
     upcoming = _listed(filters, SessionState.SCHEDULED).order_by(DialogueSession.scheduled_at, DialogueSession.id)
     past = _listed(filters, SessionState.CLOSED).order_by(DialogueSession.closed_at.desc(), DialogueSession.id)
-    return {"live": list(db.session.scalars(live.limit(LIST_LIMIT))),
-            "upcoming": list(db.session.scalars(upcoming.limit(LIST_LIMIT))),
-            "past": db.paginate(past, page=filters.page, per_page=PER_PAGE, error_out=False)}
+    return {
+        "live": list(db.session.scalars(live.limit(LIST_LIMIT))),
+        "upcoming": list(db.session.scalars(upcoming.limit(LIST_LIMIT))),
+        "past": db.paginate(past, page=filters.page, per_page=PER_PAGE, error_out=False),
+    }
 
 
 def live_and_upcoming(locality: Locality | None, count: int) -> list[DialogueSession]:
@@ -90,16 +96,29 @@ def live_and_upcoming(locality: Locality | None, count: int) -> list[DialogueSes
 
 def sessions_of_event(event_id: int) -> list[DialogueSession]:
     """The dialogue sessions held at an event, for its page."""
-    return list(db.session.scalars(db.select(DialogueSession).where(DialogueSession.event_id == event_id)
-                                   .order_by(DialogueSession.scheduled_at).limit(LIST_LIMIT)))
+    return list(
+        db.session.scalars(
+            db.select(DialogueSession)
+            .where(DialogueSession.event_id == event_id)
+            .order_by(DialogueSession.scheduled_at)
+            .limit(LIST_LIMIT)
+        )
+    )
 
 
 def session_or_404(session_id: int) -> DialogueSession:
     """A session with its place, moderator, event, deputies and current question loaded; 404 when missing."""
-    found = db.session.scalar(db.select(DialogueSession).where(DialogueSession.id == session_id).options(
-        joinedload(DialogueSession.locality), joinedload(DialogueSession.moderator),
-        joinedload(DialogueSession.event), selectinload(DialogueSession.deputies),
-        joinedload(DialogueSession.current_question).joinedload(Question.author)))
+    found = db.session.scalar(
+        db.select(DialogueSession)
+        .where(DialogueSession.id == session_id)
+        .options(
+            joinedload(DialogueSession.locality),
+            joinedload(DialogueSession.moderator),
+            joinedload(DialogueSession.event),
+            selectinload(DialogueSession.deputies),
+            joinedload(DialogueSession.current_question).joinedload(Question.author),
+        )
+    )
     if found is None:
         abort(404)
     return found
@@ -107,8 +126,11 @@ def session_or_404(session_id: int) -> DialogueSession:
 
 def question_or_404(question_id: int) -> Question:
     """A question with its session and author loaded; 404 when missing."""
-    found = db.session.scalar(db.select(Question).where(Question.id == question_id).options(
-        joinedload(Question.session), joinedload(Question.author)))
+    found = db.session.scalar(
+        db.select(Question)
+        .where(Question.id == question_id)
+        .options(joinedload(Question.session), joinedload(Question.author))
+    )
     if found is None:
         abort(404)
     return found
@@ -168,13 +190,20 @@ def _touch(session_id: int, **counters: int) -> None:
     for name, change in counters.items():
         if change:
             values[name] = getattr(DialogueSession, name) + change
-    db.session.execute(update(DialogueSession).where(DialogueSession.id == session_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(DialogueSession)
+        .where(DialogueSession.id == session_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _log(session_id: int, step: Step, by: User | None, question_id: int | None = None, note: str = "") -> None:
-    db.session.add(SessionLogEntry(session_id=session_id, question_id=question_id,
-                                   actor_id=by.id if by else None, step=step, note=note))
+    db.session.add(
+        SessionLogEntry(
+            session_id=session_id, question_id=question_id, actor_id=by.id if by else None, step=step, note=note
+        )
+    )
 
 
 def create_session(moderator: User, deputies=(), **fields) -> DialogueSession:
@@ -206,9 +235,11 @@ def move_session(dialogue: DialogueSession, to: SessionState, by: User, summary:
         if summary is not None:
             values["summary"] = summary
     moved = db.session.execute(
-        update(DialogueSession).where(DialogueSession.id == dialogue.id,
-                                      DialogueSession.state.in_(SESSION_MOVES[to]))
-        .values(**values).execution_options(synchronize_session=False)).rowcount
+        update(DialogueSession)
+        .where(DialogueSession.id == dialogue.id, DialogueSession.state.in_(SESSION_MOVES[to]))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not moved:
         raise SessionMoveRefused
     step = {SessionState.LIVE: Step.OPEN, SessionState.PAUSED: Step.PAUSE, SessionState.CLOSED: Step.CLOSE}[to]
@@ -237,23 +268,41 @@ def _add_question(question: Question) -> tuple[Question, bool]:
     return question, True
 
 
-def ask_question(dialogue: DialogueSession, author: User, body: str, anonymous: bool,
-                 submission_key: str) -> tuple[Question, bool]:
+def ask_question(
+    dialogue: DialogueSession, author: User, body: str, anonymous: bool, submission_key: str
+) -> tuple[Question, bool]:
     """A resident's question: waiting for approval under pre-moderation, else shown at once. Flushes."""
     state = Q.PENDING if dialogue.premoderation else Q.APPROVED
-    return _add_question(Question(
-        session_id=dialogue.id, author_id=author.id, body=plain_line(body, QUESTION_LENGTH), anonymous=anonymous,
-        state=state, submission_key=submission_key, approved_at=None if state is Q.PENDING else utcnow()))
+    return _add_question(
+        Question(
+            session_id=dialogue.id,
+            author_id=author.id,
+            body=plain_line(body, QUESTION_LENGTH),
+            anonymous=anonymous,
+            state=state,
+            submission_key=submission_key,
+            approved_at=None if state is Q.PENDING else utcnow(),
+        )
+    )
 
 
-def ask_for(dialogue: DialogueSession, moderator: User, body: str, speaker_name: str,
-            submission_key: str) -> tuple[Question, bool]:
+def ask_for(
+    dialogue: DialogueSession, moderator: User, body: str, speaker_name: str, submission_key: str
+) -> tuple[Question, bool]:
     """A question said aloud in the hall, typed in by a moderator for a named or anonymous person; shown at once."""
     speaker = plain_line(speaker_name, 100)
-    question, new = _add_question(Question(
-        session_id=dialogue.id, entered_by_id=moderator.id, speaker_name=speaker, anonymous=not speaker,
-        body=plain_line(body, QUESTION_LENGTH), state=Q.APPROVED, approved_at=utcnow(),
-        submission_key=submission_key))
+    question, new = _add_question(
+        Question(
+            session_id=dialogue.id,
+            entered_by_id=moderator.id,
+            speaker_name=speaker,
+            anonymous=not speaker,
+            body=plain_line(body, QUESTION_LENGTH),
+            state=Q.APPROVED,
+            approved_at=utcnow(),
+            submission_key=submission_key,
+        )
+    )
     if new:
         _log(dialogue.id, Step.ASK_FOR, moderator, question.id)
     return question, new
@@ -261,27 +310,46 @@ def ask_for(dialogue: DialogueSession, moderator: User, body: str, speaker_name:
 
 def _lock_if(question_id: int, *states: QuestionState) -> bool:
     """Lock the question's row if it is in one of the states (a no-op write); False when it is not."""
-    return db.session.execute(
-        update(Question).where(Question.id == question_id, Question.state.in_(states))
-        .values(vote_count=Question.vote_count).execution_options(synchronize_session=False)).rowcount == 1
+    return (
+        db.session.execute(
+            update(Question)
+            .where(Question.id == question_id, Question.state.in_(states))
+            .values(vote_count=Question.vote_count)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
-def _move(question: Question, to: QuestionState, by: User, step: Step, note: str = "",
-          only_from: tuple[QuestionState, ...] | None = None, **values) -> None:
+def _move(
+    question: Question,
+    to: QuestionState,
+    by: User,
+    step: Step,
+    note: str = "",
+    only_from: tuple[QuestionState, ...] | None = None,
+    **values,
+) -> None:
     """Move a question if it is still where the move starts from (QUESTION_MOVES, narrowed by only_from);
     keep the counts, log it, clear it as current when it leaves the open list. Raises QuestionMoveRefused."""
     was = question.state
     if was not in QUESTION_MOVES[to] or (only_from and was not in only_from):
         raise QuestionMoveRefused
     moved = db.session.execute(
-        update(Question).where(Question.id == question.id, Question.state == was)
-        .values(state=to, **values).execution_options(synchronize_session=False)).rowcount
+        update(Question)
+        .where(Question.id == question.id, Question.state == was)
+        .values(state=to, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not moved:
         raise QuestionMoveRefused
     if was is Q.APPROVED:
-        db.session.execute(update(DialogueSession).where(
-            DialogueSession.id == question.session_id, DialogueSession.current_question_id == question.id)
-            .values(current_question_id=None).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(DialogueSession)
+            .where(DialogueSession.id == question.session_id, DialogueSession.current_question_id == question.id)
+            .values(current_question_id=None)
+            .execution_options(synchronize_session=False)
+        )
     counts = {COUNTERS[was]: -1}
     if to in COUNTERS:  # answered → promised stays in one counter: the changes add up, they do not overwrite
         counts[COUNTERS[to]] = counts.get(COUNTERS[to], 0) + 1
@@ -308,8 +376,17 @@ def withdraw_question(question: Question, by: User) -> None:
 
 def restore_question(question: Question, by: User) -> None:
     """Bring a hidden question back to the open list."""
-    _move(question, Q.APPROVED, by, Step.RESTORE, only_from=(Q.HIDDEN,), hidden_at=None, hidden_by_id=None,
-          hidden_reason="", approved_at=question.approved_at or utcnow())
+    _move(
+        question,
+        Q.APPROVED,
+        by,
+        Step.RESTORE,
+        only_from=(Q.HIDDEN,),
+        hidden_at=None,
+        hidden_by_id=None,
+        hidden_reason="",
+        approved_at=question.approved_at or utcnow(),
+    )
 
 
 def reopen_question(question: Question, by: User) -> None:
@@ -334,10 +411,13 @@ def correct_question(question: Question, by: User, body: str) -> None:
     if body == question.body:
         return
     changed = db.session.execute(
-        update(Question).where(Question.id == question.id, Question.body == question.body,
-                               Question.state.in_((Q.PENDING, Q.APPROVED)))
-        .values(body=body, original_body=question.original_body or question.body, edited_at=utcnow(),
-                edited_by_id=by.id).execution_options(synchronize_session=False)).rowcount
+        update(Question)
+        .where(Question.id == question.id, Question.body == question.body, Question.state.in_((Q.PENDING, Q.APPROVED)))
+        .values(
+            body=body, original_body=question.original_body or question.body, edited_at=utcnow(), edited_by_id=by.id
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not changed:
         raise QuestionMoveRefused
     _touch(question.session_id)
@@ -363,15 +443,24 @@ def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
     _move(duplicate, Q.MERGED, by, Step.MERGE, f"#{into.id}", merged_into_id=into.id)
     mine = QuestionVote.__table__
     theirs = mine.alias("theirs")
-    db.session.execute(insert(mine).from_select(
-        ["question_id", "user_id", "created_at"],
-        select(literal(into.id), mine.c.user_id, mine.c.created_at).where(
-            mine.c.question_id == duplicate.id,
-            ~select(theirs.c.id).where(and_(theirs.c.question_id == into.id,
-                                            theirs.c.user_id == mine.c.user_id)).exists())))
+    db.session.execute(
+        insert(mine).from_select(
+            ["question_id", "user_id", "created_at"],
+            select(literal(into.id), mine.c.user_id, mine.c.created_at).where(
+                mine.c.question_id == duplicate.id,
+                ~select(theirs.c.id)
+                .where(and_(theirs.c.question_id == into.id, theirs.c.user_id == mine.c.user_id))
+                .exists(),
+            ),
+        )
+    )
     counted = select(func.count(mine.c.id)).where(mine.c.question_id == into.id).scalar_subquery()
-    db.session.execute(update(Question).where(Question.id == into.id).values(vote_count=counted)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Question)
+        .where(Question.id == into.id)
+        .values(vote_count=counted)
+        .execution_options(synchronize_session=False)
+    )
     db.session.expire(into)
 
 
@@ -380,10 +469,14 @@ def set_current(question: Question, by: User) -> None:
     if not _lock_if(question.id, Q.APPROVED):
         raise QuestionMoveRefused
     moved = db.session.execute(
-        update(DialogueSession).where(DialogueSession.id == question.session_id,
-                                      DialogueSession.state.in_((SessionState.LIVE, SessionState.PAUSED)))
+        update(DialogueSession)
+        .where(
+            DialogueSession.id == question.session_id,
+            DialogueSession.state.in_((SessionState.LIVE, SessionState.PAUSED)),
+        )
         .values(current_question_id=question.id, version=DialogueSession.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not moved:
         raise QuestionMoveRefused
     _log(question.session_id, Step.CURRENT, by, question.id)
@@ -391,9 +484,12 @@ def set_current(question: Question, by: User) -> None:
 
 def clear_current(dialogue: DialogueSession) -> None:
     """No question is before the deputies now."""
-    db.session.execute(update(DialogueSession).where(DialogueSession.id == dialogue.id)
-                       .values(current_question_id=None, version=DialogueSession.version + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(DialogueSession)
+        .where(DialogueSession.id == dialogue.id)
+        .values(current_question_id=None, version=DialogueSession.version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def vote(user: User, question: Question, wanted: bool) -> bool:
@@ -410,72 +506,114 @@ def vote(user: User, question: Question, wanted: bool) -> bool:
             return True
         change = 1
     else:
-        removed = db.session.execute(delete(table).where(table.c.question_id == question.id,
-                                                         table.c.user_id == user.id)).rowcount
+        removed = db.session.execute(
+            delete(table).where(table.c.question_id == question.id, table.c.user_id == user.id)
+        ).rowcount
         if not removed:
             return True
         change = -1
-    db.session.execute(update(Question).where(Question.id == question.id)
-                       .values(vote_count=Question.vote_count + change).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Question)
+        .where(Question.id == question.id)
+        .values(vote_count=Question.vote_count + change)
+        .execution_options(synchronize_session=False)
+    )
     _touch(question.session_id)
     db.session.expire(question, ["vote_count"])
     return True
 
 
 def _questions(dialogue: DialogueSession, *states: QuestionState):
-    return db.select(Question).where(Question.session_id == dialogue.id, Question.state.in_(states)).options(
-        joinedload(Question.author))
+    return (
+        db.select(Question)
+        .where(Question.session_id == dialogue.id, Question.state.in_(states))
+        .options(joinedload(Question.author))
+    )
 
 
 def open_questions(dialogue: DialogueSession, by_votes: bool = True, limit: int = LIST_LIMIT) -> list[Question]:
     """The open questions, most voted or newest first (the current one included)."""
-    order = (Question.vote_count.desc(), Question.approved_at, Question.id) if by_votes else \
-        (Question.approved_at.desc(), Question.id.desc())
+    order = (
+        (Question.vote_count.desc(), Question.approved_at, Question.id)
+        if by_votes
+        else (Question.approved_at.desc(), Question.id.desc())
+    )
     return list(db.session.scalars(_questions(dialogue, Q.APPROVED).order_by(*order).limit(limit)))
 
 
 def answered_questions(dialogue: DialogueSession, limit: int = LIST_LIMIT) -> list[Question]:
     """Answered and promised questions, latest answer first, with their linked pledge or issue."""
-    return list(db.session.scalars(_questions(dialogue, Q.ANSWERED, Q.PROMISED).options(
-        joinedload(Question.pledge), joinedload(Question.thread))
-        .order_by(Question.answered_at.desc(), Question.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            _questions(dialogue, Q.ANSWERED, Q.PROMISED)
+            .options(joinedload(Question.pledge), joinedload(Question.thread))
+            .order_by(Question.answered_at.desc(), Question.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def pending_of(dialogue: DialogueSession, user) -> list[Question]:
     """The user's own questions still waiting for approval; only they and moderators see them."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(db.session.scalars(db.select(Question).where(
-        Question.session_id == dialogue.id, Question.author_id == user.id, Question.state == Q.PENDING)
-        .order_by(Question.id)))
+    return list(
+        db.session.scalars(
+            db.select(Question)
+            .where(Question.session_id == dialogue.id, Question.author_id == user.id, Question.state == Q.PENDING)
+            .order_by(Question.id)
+        )
+    )
 
 
 def votes_of(user, questions: list[Question]) -> set[int]:
     """Which of these questions the user has voted for."""
     if not getattr(user, "is_authenticated", False) or not questions:
         return set()
-    return set(db.session.scalars(db.select(QuestionVote.question_id).where(
-        QuestionVote.user_id == user.id, QuestionVote.question_id.in_([q.id for q in questions]))))
+    return set(
+        db.session.scalars(
+            db.select(QuestionVote.question_id).where(
+                QuestionVote.user_id == user.id, QuestionVote.question_id.in_([q.id for q in questions])
+            )
+        )
+    )
 
 
 def console_lists(dialogue: DialogueSession) -> dict:
     """What moderators work from: the pending queue (oldest first), open, answered and hidden questions,
     with authors, and the latest steps of every moderator of the session."""
-    pending = list(db.session.scalars(_questions(dialogue, Q.PENDING).options(joinedload(Question.entered_by))
-                                      .order_by(Question.id).limit(LIST_LIMIT)))
-    hidden = list(db.session.scalars(_questions(dialogue, Q.HIDDEN).order_by(Question.hidden_at.desc())
-                                     .limit(LIST_LIMIT)))
-    log = list(db.session.scalars(db.select(SessionLogEntry).where(SessionLogEntry.session_id == dialogue.id)
-                                  .options(joinedload(SessionLogEntry.actor))
-                                  .order_by(SessionLogEntry.id.desc()).limit(15)))
-    return {"pending": pending, "open": open_questions(dialogue), "answered": answered_questions(dialogue),
-            "hidden": hidden, "log": log}
+    pending = list(
+        db.session.scalars(
+            _questions(dialogue, Q.PENDING)
+            .options(joinedload(Question.entered_by))
+            .order_by(Question.id)
+            .limit(LIST_LIMIT)
+        )
+    )
+    hidden = list(
+        db.session.scalars(_questions(dialogue, Q.HIDDEN).order_by(Question.hidden_at.desc()).limit(LIST_LIMIT))
+    )
+    log = list(
+        db.session.scalars(
+            db.select(SessionLogEntry)
+            .where(SessionLogEntry.session_id == dialogue.id)
+            .options(joinedload(SessionLogEntry.actor))
+            .order_by(SessionLogEntry.id.desc())
+            .limit(15)
+        )
+    )
+    return {
+        "pending": pending,
+        "open": open_questions(dialogue),
+        "answered": answered_questions(dialogue),
+        "hidden": hidden,
+        "log": log,
+    }
 
 
 def screen_lists(dialogue: DialogueSession, count: int = 5) -> list[Question]:
     """The next questions by votes for the big screen, the current one left out."""
-    statement = _questions(dialogue, Q.APPROVED).order_by(Question.vote_count.desc(), Question.approved_at,
-                                                           Question.id)
+    statement = _questions(dialogue, Q.APPROVED).order_by(Question.vote_count.desc(), Question.approved_at, Question.id)
     if dialogue.current_question_id:
         statement = statement.where(Question.id != dialogue.current_question_id)
     return list(db.session.scalars(statement.limit(count)))
@@ -484,35 +622,58 @@ def screen_lists(dialogue: DialogueSession, count: int = 5) -> list[Question]:
 def participant_count(dialogue: DialogueSession) -> int:
     """Residents who asked or voted, each counted once; questions that were turned down do not count."""
     askers = select(Question.author_id.label("user_id")).where(
-        Question.session_id == dialogue.id, Question.author_id.is_not(None), Question.state.in_(PUBLIC_STATES))
-    voters = select(QuestionVote.user_id).join(Question, Question.id == QuestionVote.question_id).where(
-        Question.session_id == dialogue.id, Question.state.in_(PUBLIC_STATES))
+        Question.session_id == dialogue.id, Question.author_id.is_not(None), Question.state.in_(PUBLIC_STATES)
+    )
+    voters = (
+        select(QuestionVote.user_id)
+        .join(Question, Question.id == QuestionVote.question_id)
+        .where(Question.session_id == dialogue.id, Question.state.in_(PUBLIC_STATES))
+    )
     people = union(askers, voters).subquery()
     return db.session.scalar(select(func.count()).select_from(people)) or 0
 
 
 def minutes_of(dialogue: DialogueSession) -> dict:
     """The record of a session: answered questions with notes, open ones, commitments and figures."""
-    answered = list(db.session.scalars(_questions(dialogue, Q.ANSWERED, Q.PROMISED).options(
-        joinedload(Question.pledge), joinedload(Question.thread)).order_by(Question.answered_at, Question.id)))
-    still_open = list(db.session.scalars(_questions(dialogue, Q.APPROVED).options(joinedload(Question.thread))
-                                         .order_by(Question.vote_count.desc(), Question.id)))
-    return {"answered": answered, "open": still_open,
-            "commitments": [q for q in answered + still_open if q.pledge_id or q.thread_id],
-            "participants": participant_count(dialogue),
-            "questions": dialogue.public_count}
+    answered = list(
+        db.session.scalars(
+            _questions(dialogue, Q.ANSWERED, Q.PROMISED)
+            .options(joinedload(Question.pledge), joinedload(Question.thread))
+            .order_by(Question.answered_at, Question.id)
+        )
+    )
+    still_open = list(
+        db.session.scalars(
+            _questions(dialogue, Q.APPROVED)
+            .options(joinedload(Question.thread))
+            .order_by(Question.vote_count.desc(), Question.id)
+        )
+    )
+    return {
+        "answered": answered,
+        "open": still_open,
+        "commitments": [q for q in answered + still_open if q.pledge_id or q.thread_id],
+        "participants": participant_count(dialogue),
+        "questions": dialogue.public_count,
+    }
 
 
-def make_follow_up_pledge(question: Question, by: User, deputy, submission_key: str, source_url: str,
-                          **fields):
+def make_follow_up_pledge(question: Question, by: User, deputy, submission_key: str, source_url: str, **fields):
     """Record a promised follow-up: a pledge of the deputy, sourced to this session, and the question linked to
     it. A repeated submission finds the same pledge. Returns the pledge."""
     from community.pledges.services import add_pledge
 
     dialogue = question.session
-    pledge, new = add_pledge(deputy, by, submission_key, source_url=source_url, made_on=utcnow().date(),
-                             source_description=plain_line(dialogue.title, 300),
-                             locality_id=dialogue.locality_id, **fields)
+    pledge, new = add_pledge(
+        deputy,
+        by,
+        submission_key,
+        source_url=source_url,
+        made_on=utcnow().date(),
+        source_description=plain_line(dialogue.title, 300),
+        locality_id=dialogue.locality_id,
+        **fields,
+    )
     if new or question.pledge_id is None:
         promise_follow_up(question, by, plain_line(fields.get("title", ""), 1000), pledge.id)
     return pledge
@@ -523,17 +684,25 @@ def open_question_to_issue(question: Question, by: User, deputy, category, body:
     officially there. Returns the thread."""
     from community.threads.services import start_thread
 
-    thread, new = start_thread(by, submission_key, title=plain_line(question.body, 160), body=body,
-                               locality_id=question.session.locality_id, category=category,
-                               addressed_to_id=deputy.user_id)
+    thread, new = start_thread(
+        by,
+        submission_key,
+        title=plain_line(question.body, 160),
+        body=body,
+        locality_id=question.session.locality_id,
+        category=category,
+        addressed_to_id=deputy.user_id,
+    )
     if new:
-        changed = db.session.execute(update(Question).where(Question.id == question.id, Question.thread_id.is_(None),
-                                                            Question.state == Q.APPROVED)
-                                     .values(thread_id=thread.id).execution_options(synchronize_session=False))
+        changed = db.session.execute(
+            update(Question)
+            .where(Question.id == question.id, Question.thread_id.is_(None), Question.state == Q.APPROVED)
+            .values(thread_id=thread.id)
+            .execution_options(synchronize_session=False)
+        )
         if not changed.rowcount:
             raise QuestionMoveRefused
         _touch(question.session_id)
         _log(question.session_id, Step.TO_ISSUE, by, question.id, f"#{thread.id}")
         db.session.expire(question)
     return thread
-

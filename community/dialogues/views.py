@@ -1,4 +1,5 @@
 """Dialogue pages: the list, a session for participants, the moderators' console, the big screen, minutes."""
+
 import csv
 import io
 from zoneinfo import ZoneInfo
@@ -92,8 +93,9 @@ def _moderation_limit() -> str:
     return current_app.config["DIALOGUE_MODERATION_LIMIT"]
 
 
-moderation_limit = limiter.shared_limit(_moderation_limit, scope="dialogue-moderation", key_func=user_or_address_key,
-                                        methods=["POST"])
+moderation_limit = limiter.shared_limit(
+    _moderation_limit, scope="dialogue-moderation", key_func=user_or_address_key, methods=["POST"]
+)
 
 
 copies = RenderedCopies()
@@ -145,27 +147,41 @@ def _live(response, tag: str, shared: bool = False):
 def index():
     """Live, upcoming and past dialogue sessions, by locality; anyone may look."""
     filters = SessionFilters.from_args(request.args)
-    return render("dialogues/index.html", block="results", filters=filters, lists=session_lists(filters),
-                  localities=tree_order(all_localities()))
+    return render(
+        "dialogues/index.html",
+        block="results",
+        filters=filters,
+        lists=session_lists(filters),
+        localities=tree_order(all_localities()),
+    )
 
 
 def _fresh_live_region(session_id: int):
     """After a resident's vote or withdrawal: the participant's live region as it is now, for htmx."""
     view = _view()
     tag = _tag("show", session_id, *view.values())
-    return _live(render("dialogues/show.html", block="live", tag=tag,
-                        **_participant_context(session_or_404(session_id), view)), tag)
+    return _live(
+        render("dialogues/show.html", block="live", tag=tag, **_participant_context(session_or_404(session_id), view)),
+        tag,
+    )
 
 
 def _participant_context(dialogue, view: dict) -> dict:
-    questions = open_questions(dialogue, by_votes=view["sort"] == "votes",
-                               limit=ALL_QUESTIONS if view.get("all") else FIRST_QUESTIONS)
+    questions = open_questions(
+        dialogue, by_votes=view["sort"] == "votes", limit=ALL_QUESTIONS if view.get("all") else FIRST_QUESTIONS
+    )
     current = dialogue.current_question
-    return {"dialogue": dialogue, "view": view, "questions": [q for q in questions if q.id != (current and current.id)],
-            "current": current, "answered": answered_questions(dialogue, limit=50),
-            "pending": pending_of(dialogue, current_user), "my_votes": votes_of(current_user, questions +
-                                                                                ([current] if current else [])),
-            "form": QuestionForm(formdata=None), "sent": None}
+    return {
+        "dialogue": dialogue,
+        "view": view,
+        "questions": [q for q in questions if q.id != (current and current.id)],
+        "current": current,
+        "answered": answered_questions(dialogue, limit=50),
+        "pending": pending_of(dialogue, current_user),
+        "my_votes": votes_of(current_user, questions + ([current] if current else [])),
+        "form": QuestionForm(formdata=None),
+        "sent": None,
+    }
 
 
 def _ask_context(dialogue, form: QuestionForm, sent: str | None = None) -> dict:
@@ -187,36 +203,51 @@ def show(session_id: int):
     dialogue = session_or_404(session_id)
     if dialogue.state is SessionState.CLOSED and not wants_fragment():
         return render("dialogues/minutes.html", dialogue=dialogue, minutes=minutes_of(dialogue))
-    return _live(render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, view)), tag,
-                 shared)
+    return _live(
+        render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, view)), tag, shared
+    )
 
 
 @bp.post("/dialogues/<int:session_id>/questions")
-@limiter.limit(_question_limit, key_func=user_or_address_key, scope="question-user", methods=["POST"],
-               deduct_when=made_new_post)
+@limiter.limit(
+    _question_limit, key_func=user_or_address_key, scope="question-user", methods=["POST"], deduct_when=made_new_post
+)
 def ask(session_id: int):
     """Ask a question: signed-in residents, before and during the session. Double submits make one question."""
     dialogue = session_or_404(session_id)
     if current_user.is_authenticated and not dialogue.state.takes_questions:
         # A page opened before a break or the close: say why instead of a bare refusal.
-        return render("dialogues/show.html", block="ask", status=INVALID, tag="",
-                      **_ask_context(dialogue, QuestionForm()))
+        return render(
+            "dialogues/show.html", block="ask", status=INVALID, tag="", **_ask_context(dialogue, QuestionForm())
+        )
     ensure(can_ask_question(current_user, dialogue))
     form = QuestionForm()
     if not form.validate_on_submit():
-        context = _ask_context(dialogue, form) if wants_fragment() else \
-            {**_participant_context(dialogue, _view()), "form": form}
+        context = (
+            _ask_context(dialogue, form)
+            if wants_fragment()
+            else {**_participant_context(dialogue, _view()), "form": form}
+        )
         return render("dialogues/show.html", block="ask", status=INVALID, tag="", **context)
-    question, g.new_post = ask_question(dialogue, current_user, form.body.data, form.anonymous.data,
-                                        form.submission_key.data)
+    question, g.new_post = ask_question(
+        dialogue, current_user, form.body.data, form.anonymous.data, form.submission_key.data
+    )
     db.session.commit()
     if wants_fragment():
-        response = render("dialogues/show.html", block="ask", tag="",
-                          **_ask_context(dialogue, QuestionForm(formdata=None), sent=question.state.value))
+        response = render(
+            "dialogues/show.html",
+            block="ask",
+            tag="",
+            **_ask_context(dialogue, QuestionForm(formdata=None), sent=question.state.value),
+        )
         response.headers["HX-Trigger"] = "dialogue-changed"
         return response
-    flash(_("Your question is sent. Others will see it once a moderator approves it.")
-          if question.state is QuestionState.PENDING else _("Your question is on the list."), "success")
+    flash(
+        _("Your question is sent. Others will see it once a moderator approves it.")
+        if question.state is QuestionState.PENDING
+        else _("Your question is on the list."),
+        "success",
+    )
     return redirect_to(url_for("dialogues.show", session_id=session_id))
 
 
@@ -271,8 +302,19 @@ def screen(session_id: int):
     dialogue = session_or_404(session_id)
     address = url_for("dialogues.show", session_id=session_id, _external=True)
     qr = Markup(segno.make(address, error="m").svg_inline(scale=8, dark="#111", light="#fff", omitsize=True))  # noqa: S704 - made by segno from our own URL
-    return _live(render("dialogues/screen.html", block="screen", tag=tag, dialogue=dialogue, address=address, qr=qr,
-                        next_up=screen_lists(dialogue)), tag, shared=wants_fragment())
+    return _live(
+        render(
+            "dialogues/screen.html",
+            block="screen",
+            tag=tag,
+            dialogue=dialogue,
+            address=address,
+            qr=qr,
+            next_up=screen_lists(dialogue),
+        ),
+        tag,
+        shared=wants_fragment(),
+    )
 
 
 @bp.get("/dialogues/<int:session_id>/minutes.csv")
@@ -282,16 +324,35 @@ def minutes_csv(session_id: int):
     minutes = minutes_of(dialogue)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["question_id", "state", "votes", "question", "asked_by", "answer_note", "answered_at",
-                     "pledge_url", "issue_url"])
+    writer.writerow(
+        [
+            "question_id",
+            "state",
+            "votes",
+            "question",
+            "asked_by",
+            "answer_note",
+            "answered_at",
+            "pledge_url",
+            "issue_url",
+        ]
+    )
     for question in minutes["answered"] + minutes["open"]:
-        writer.writerow([question.id, question.state.value, question.vote_count, spreadsheet_safe(question.body),
-                         spreadsheet_safe(question.public_name or ""), spreadsheet_safe(question.answer_note),
-                         question.answered_at.isoformat() if question.answered_at else "",
-                         url_for("pledges.show", pledge_id=question.pledge_id, _external=True)
-                         if question.pledge_id else "",
-                         url_for("threads.show", thread_id=question.thread_id, _external=True)
-                         if question.thread and not question.thread.is_hidden else ""])
+        writer.writerow(
+            [
+                question.id,
+                question.state.value,
+                question.vote_count,
+                spreadsheet_safe(question.body),
+                spreadsheet_safe(question.public_name or ""),
+                spreadsheet_safe(question.answer_note),
+                question.answered_at.isoformat() if question.answered_at else "",
+                url_for("pledges.show", pledge_id=question.pledge_id, _external=True) if question.pledge_id else "",
+                url_for("threads.show", thread_id=question.thread_id, _external=True)
+                if question.thread and not question.thread.is_hidden
+                else "",
+            ]
+        )
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="dialogue-{session_id}-minutes.csv"'
     return response
@@ -307,8 +368,9 @@ def new():
         db.session.commit()
         flash(_("The dialogue session is announced."), "success")
         return redirect_to(url_for("dialogues.console", session_id=dialogue.id))
-    return render("dialogues/form.html", block="form", status=INVALID if form.is_submitted() else 200, form=form,
-                  dialogue=None)
+    return render(
+        "dialogues/form.html", block="form", status=INVALID if form.is_submitted() else 200, form=form, dialogue=None
+    )
 
 
 def _session_form(linked_event=None, **data) -> SessionForm:
@@ -323,10 +385,16 @@ def _session_form(linked_event=None, **data) -> SessionForm:
 
 def _session_fields(form: SessionForm) -> dict:
     chosen = {int(value) for value in form.deputies.data or []}
-    return {"title": form.title.data, "topic": form.topic.data or "", "description": form.description.data or "",
-            "scheduled_at": local_to_utc(form.scheduled_at.data), "locality_id": form.locality.data,
-            "event_id": int(form.event.data) if form.event.data else None, "premoderation": form.premoderation.data,
-            "deputies": [deputy for deputy in all_deputies() if deputy.id in chosen]}
+    return {
+        "title": form.title.data,
+        "topic": form.topic.data or "",
+        "description": form.description.data or "",
+        "scheduled_at": local_to_utc(form.scheduled_at.data),
+        "locality_id": form.locality.data,
+        "event_id": int(form.event.data) if form.event.data else None,
+        "premoderation": form.premoderation.data,
+        "deputies": [deputy for deputy in all_deputies() if deputy.id in chosen],
+    }
 
 
 @bp.route("/dialogues/<int:session_id>/edit", methods=["GET", "POST"])
@@ -336,24 +404,38 @@ def edit(session_id: int):
     if dialogue.state is SessionState.CLOSED:
         abort(409)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    form = _session_form(linked_event=dialogue.event, title=dialogue.title, topic=dialogue.topic,
-                         description=dialogue.description,
-                         scheduled_at=dialogue.scheduled_at.astimezone(zone).replace(tzinfo=None),
-                         locality=dialogue.locality_id, event=str(dialogue.event_id or ""),
-                         deputies=[str(deputy.id) for deputy in dialogue.deputies],
-                         premoderation=dialogue.premoderation)
+    form = _session_form(
+        linked_event=dialogue.event,
+        title=dialogue.title,
+        topic=dialogue.topic,
+        description=dialogue.description,
+        scheduled_at=dialogue.scheduled_at.astimezone(zone).replace(tzinfo=None),
+        locality=dialogue.locality_id,
+        event=str(dialogue.event_id or ""),
+        deputies=[str(deputy.id) for deputy in dialogue.deputies],
+        premoderation=dialogue.premoderation,
+    )
     if form.validate_on_submit():
         edit_session(dialogue, **_session_fields(form))
         db.session.commit()
         flash(_("The dialogue session is saved."), "success")
         return redirect_to(url_for("dialogues.console", session_id=dialogue.id))
-    return render("dialogues/form.html", block="form", status=INVALID if form.is_submitted() else 200, form=form,
-                  dialogue=dialogue)
+    return render(
+        "dialogues/form.html",
+        block="form",
+        status=INVALID if form.is_submitted() else 200,
+        form=form,
+        dialogue=dialogue,
+    )
 
 
 def _console_context(dialogue, close_form=None) -> dict:
-    return {"dialogue": dialogue, **console_lists(dialogue), "hall_form": HallQuestionForm(formdata=None),
-            "close_form": close_form or CloseForm(formdata=None)}
+    return {
+        "dialogue": dialogue,
+        **console_lists(dialogue),
+        "hall_form": HallQuestionForm(formdata=None),
+        "close_form": close_form or CloseForm(formdata=None),
+    }
 
 
 @bp.get("/dialogues/<int:session_id>/console")
@@ -374,8 +456,16 @@ def _back_to_console(session_id: int, message: str | None = None, category: str 
         flash(message, category)
     if wants_fragment():
         tag = _tag("console", session_id)
-        return _live(render("dialogues/console.html", block="console", tag=tag, notices=True,
-                            **_console_context(session_or_404(session_id))), tag)
+        return _live(
+            render(
+                "dialogues/console.html",
+                block="console",
+                tag=tag,
+                notices=True,
+                **_console_context(session_or_404(session_id)),
+            ),
+            tag,
+        )
     return redirect_to(url_for("dialogues.console", session_id=session_id))
 
 
@@ -394,8 +484,9 @@ def move(session_id: int, move: str):
         db.session.rollback()
         return _back_to_console(session_id, _("The session cannot do that from where it is now."), "error")
     db.session.commit()
-    return _back_to_console(session_id, _("The session is live.") if to is SessionState.LIVE
-                            else _("The session is paused."))
+    return _back_to_console(
+        session_id, _("The session is live.") if to is SessionState.LIVE else _("The session is paused.")
+    )
 
 
 @bp.post("/dialogues/<int:session_id>/close")
@@ -425,13 +516,24 @@ def hall_question(session_id: int):
         abort(409)
     form = HallQuestionForm()
     if not form.validate_on_submit():
-        return render("dialogues/console.html", block="hall", status=INVALID, tag="",
-                      **{**_console_context(dialogue), "hall_form": form})
+        return render(
+            "dialogues/console.html",
+            block="hall",
+            status=INVALID,
+            tag="",
+            **{**_console_context(dialogue), "hall_form": form},
+        )
     ask_for(dialogue, current_user, form.body.data, form.speaker_name.data or "", form.submission_key.data)
     db.session.commit()
     if wants_fragment():
-        response = render("dialogues/console.html", block="hall", tag="", dialogue=dialogue,
-                          hall_form=HallQuestionForm(formdata=None), added=True)
+        response = render(
+            "dialogues/console.html",
+            block="hall",
+            tag="",
+            dialogue=dialogue,
+            hall_form=HallQuestionForm(formdata=None),
+            added=True,
+        )
         response.headers["HX-Trigger"] = "dialogue-changed"
         return response
     flash(_("The question from the hall is on the list."), "success")
@@ -470,8 +572,12 @@ def simple_step(question_id: int, step: str):
     """Approve a pending question, put one to the deputies, restore a hidden one or reopen an answered one:
     moderators and admins. A step another moderator has already taken is reported, not repeated."""
     question = _moderated(question_id)
-    action = {"approve": approve_question, "current": set_current, "restore": restore_question,
-              "reopen": reopen_question}[step]
+    action = {
+        "approve": approve_question,
+        "current": set_current,
+        "restore": restore_question,
+        "reopen": reopen_question,
+    }[step]
     try:
         action(question, current_user)
     except QuestionMoveRefused:
@@ -490,8 +596,11 @@ def step_with_form(question_id: int, step: str):
     form = {"hide": ReasonForm, "answer": AnswerForm, "correct": CorrectionForm, "merge": MergeForm}[step]()
     if not form.validate_on_submit():
         message = " ".join(str(error) for errors in form.errors.values() for error in errors)
-        return _back_to_console(question.session_id, message, "error") if wants_fragment() else \
-            render("dialogues/console.html", status=INVALID, tag="", **_console_context(question.session))
+        return (
+            _back_to_console(question.session_id, message, "error")
+            if wants_fragment()
+            else render("dialogues/console.html", status=INVALID, tag="", **_console_context(question.session))
+        )
     try:
         if step == "hide":
             hide_question(question, current_user, form.reason.data)
@@ -503,9 +612,13 @@ def step_with_form(question_id: int, step: str):
             merge_question(question, form.into.data, current_user)
     except QuestionMoveRefused:
         db.session.rollback()
-        return _back_to_console(question.session_id, str(TOO_LATE) if step != "merge" else
-                                _("A question can only be merged into another open question of the same session."),
-                                "info")
+        return _back_to_console(
+            question.session_id,
+            str(TOO_LATE)
+            if step != "merge"
+            else _("A question can only be merged into another open question of the same session."),
+            "info",
+        )
     db.session.commit()
     return _back_to_console(question.session_id)
 
@@ -519,25 +632,42 @@ def follow_up(question_id: int):
     if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED):
         abort(409)
     deputies = question.session.deputies or all_deputies()
-    form = FollowUpForm(data={"title": question.body[:200], "category": PledgeCategory.OTHER.value,
-                              "deputy": str(deputies[0].id) if len(deputies) == 1 else ""})
+    form = FollowUpForm(
+        data={
+            "title": question.body[:200],
+            "category": PledgeCategory.OTHER.value,
+            "deputy": str(deputies[0].id) if len(deputies) == 1 else "",
+        }
+    )
     form.load_deputies(deputies)
     if form.validate_on_submit():
         deputy = next(d for d in deputies if str(d.id) == form.deputy.data)
         try:
             pledge = make_follow_up_pledge(
-                question, current_user, deputy, form.submission_key.data,
+                question,
+                current_user,
+                deputy,
+                form.submission_key.data,
                 url_for("dialogues.show", session_id=question.session_id, _external=True),
-                title=form.title.data, text=form.text.data, category=PledgeCategory(form.category.data),
-                due_on=form.due_on.data)
+                title=form.title.data,
+                text=form.text.data,
+                category=PledgeCategory(form.category.data),
+                due_on=form.due_on.data,
+            )
         except QuestionMoveRefused:
             db.session.rollback()
             return _back_to_console(question.session_id, str(TOO_LATE), "info")
         db.session.commit()
         flash(_("The promised follow-up is recorded as a pledge of %(name)s.", name=deputy.name), "success")
         return redirect_to(url_for("pledges.show", pledge_id=pledge.id))
-    return render("dialogues/follow_up.html", block="form", status=INVALID if form.is_submitted() else 200,
-                  form=form, question=question, categories=list(PledgeCategory))
+    return render(
+        "dialogues/follow_up.html",
+        block="form",
+        status=INVALID if form.is_submitted() else 200,
+        form=form,
+        question=question,
+        categories=list(PledgeCategory),
+    )
 
 
 @bp.route("/dialogues/questions/<int:question_id>/to-issue", methods=["GET", "POST"])
@@ -556,12 +686,16 @@ def to_issue(question_id: int):
         return redirect_to(url_for("dialogues.show", session_id=question.session_id))
     if form.validate_on_submit():
         deputy = next(d for d in question.session.deputies if str(d.id) == form.deputy.data)
-        body = _("Asked at the dialogue session «%(title)s» on %(date)s and left open there. Minutes: %(url)s",
-                 title=question.session.title, date=question.session.scheduled_at.date().isoformat(),
-                 url=url_for("dialogues.show", session_id=question.session_id, _external=True))
+        body = _(
+            "Asked at the dialogue session «%(title)s» on %(date)s and left open there. Minutes: %(url)s",
+            title=question.session.title,
+            date=question.session.scheduled_at.date().isoformat(),
+            url=url_for("dialogues.show", session_id=question.session_id, _external=True),
+        )
         try:
-            thread = open_question_to_issue(question, current_user, deputy, Category(form.category.data), body,
-                                            form.submission_key.data)
+            thread = open_question_to_issue(
+                question, current_user, deputy, Category(form.category.data), body, form.submission_key.data
+            )
         except QuestionMoveRefused:
             db.session.rollback()
             flash(str(TOO_LATE), "info")
@@ -569,5 +703,10 @@ def to_issue(question_id: int):
         db.session.commit()
         flash(_("The question is now a local issue addressed to %(name)s.", name=deputy.name), "success")
         return redirect_to(url_for("threads.show", thread_id=thread.id))
-    return render("dialogues/issue.html", block="form", status=INVALID if form.is_submitted() else 200, form=form,
-                  question=question)
+    return render(
+        "dialogues/issue.html",
+        block="form",
+        status=INVALID if form.is_submitted() else 200,
+        form=form,
+        question=question,
+    )

@@ -1,4 +1,5 @@
 """Seminars, meetings and public receptions, with registration, waiting lists and calendars."""
+
 from flask import Blueprint
 
 bp = Blueprint("events", __name__)

@@ -1,4 +1,5 @@
 """Event forms: shape checks and messages in the user's language."""
+
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,27 +33,46 @@ def local_to_utc(value: datetime | None) -> datetime | None:
 class EventForm(FlaskForm):
     """Announce an event."""
 
-    title = StringField(_l("Title"), validators=[
-        DataRequired(message=_l("This field is required.")),
-        Length(min=5, max=200, message=_l("From %(min)d to %(max)d characters.", min=5, max=200))])
+    title = StringField(
+        _l("Title"),
+        validators=[
+            DataRequired(message=_l("This field is required.")),
+            Length(min=5, max=200, message=_l("From %(min)d to %(max)d characters.", min=5, max=200)),
+        ],
+    )
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.label) for k in EventKind], validate_choice=False)
-    description = TextAreaField(_l("Description"), validators=[
-        Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
-    starts_at = DateTimeLocalField(_l("Starts (Almaty time)"), format="%Y-%m-%dT%H:%M",
-                                   validators=[InputRequired(message=_l("Enter a date and time."))])
-    ends_at = DateTimeLocalField(_l("Ends (Almaty time)"), format="%Y-%m-%dT%H:%M",
-                                 validators=[InputRequired(message=_l("Enter a date and time."))])
-    registration_closes_at = DateTimeLocalField(_l("Registration closes (optional)"), format="%Y-%m-%dT%H:%M",
-                                                validators=[Optional()])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )
+    starts_at = DateTimeLocalField(
+        _l("Starts (Almaty time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message=_l("Enter a date and time."))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("Ends (Almaty time)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(message=_l("Enter a date and time."))],
+    )
+    registration_closes_at = DateTimeLocalField(
+        _l("Registration closes (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
-    address = StringField(_l("Address"), validators=[
-        Length(max=300, message=_l("At most %(max)d characters.", max=300))])
+    address = StringField(
+        _l("Address"), validators=[Length(max=300, message=_l("At most %(max)d characters.", max=300))]
+    )
     room = StringField(_l("Room"), validators=[Length(max=100, message=_l("At most %(max)d characters.", max=100))])
     online_url = StringField(_l("Online link (optional)"), validators=[Optional(), Length(max=500)])
-    capacity = IntegerField(_l("Places"), default=30, validators=[
-        InputRequired(message=_l("This field is required.")),
-        NumberRange(min=1, max=10_000, message=_l("From %(min)d to %(max)d.", min=1, max=10_000))])
+    capacity = IntegerField(
+        _l("Places"),
+        default=30,
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            NumberRange(min=1, max=10_000, message=_l("From %(min)d to %(max)d.", min=1, max=10_000)),
+        ],
+    )
     deputies = SelectMultipleField(_l("Deputies taking part (optional)"), coerce=str, validate_choice=False)
     publish = BooleanField(_l("Publish now (otherwise it stays a draft only you can see)"), default=True)
 
@@ -90,7 +110,11 @@ class AttendanceForm(FlaskForm):
 class ReportForm(FlaskForm):
     """The report after the event: what was discussed and decided."""
 
-    report = TextAreaField(_l("What was discussed and decided"), validators=[
-        DataRequired(message=_l("This field is required.")),
-        Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
+    report = TextAreaField(
+        _l("What was discussed and decided"),
+        validators=[
+            DataRequired(message=_l("This field is required.")),
+            Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000)),
+        ],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )

@@ -1,4 +1,5 @@
 """Events and registrations; capacity is kept by guarded writes, never by read-then-write."""
+
 import enum
 from datetime import datetime
 

@@ -1,4 +1,5 @@
 """Event workflows: listing, registering within capacity, the waiting list, cancelling, calendars."""
+
 from dataclasses import dataclass
 
 from flask import abort
@@ -35,16 +36,25 @@ class EventFilters:
         kind = next((k for k in EventKind if k.value == args.get("kind")), None)
         page = args.get("page", "")
         organiser_id = args.get("organiser", "")
-        organiser = (db.session.get(User, int(organiser_id))
-                     if organiser_id.isdecimal() and len(organiser_id) < 10 else None)
-        return cls(locality, kind, organiser, args.get("when") == "past",
-                   int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1)
+        organiser = (
+            db.session.get(User, int(organiser_id)) if organiser_id.isdecimal() and len(organiser_id) < 10 else None
+        )
+        return cls(
+            locality,
+            kind,
+            organiser,
+            args.get("when") == "past",
+            int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1,
+        )
 
     def args(self, **changes) -> dict:
         """The filters as query arguments."""
-        values = {"place": self.locality.slug if self.locality else None,
-                  "kind": self.kind.value if self.kind else None,
-                  "organiser": self.organiser.id if self.organiser else None, "when": "past" if self.past else None}
+        values = {
+            "place": self.locality.slug if self.locality else None,
+            "kind": self.kind.value if self.kind else None,
+            "organiser": self.organiser.id if self.organiser else None,
+            "when": "past" if self.past else None,
+        }
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -52,8 +62,11 @@ class EventFilters:
 def filtered_events(filters: EventFilters):
     """Published upcoming events soonest first, or past ones latest first, with place and organiser loaded."""
     now = utcnow()
-    statement = db.select(Event).where(Event.published_at.is_not(None)).options(
-        joinedload(Event.locality), joinedload(Event.organiser))
+    statement = (
+        db.select(Event)
+        .where(Event.published_at.is_not(None))
+        .options(joinedload(Event.locality), joinedload(Event.organiser))
+    )
     statement = within(statement, Event.locality_id, filters.locality)
     if filters.kind:
         statement = statement.where(Event.kind == filters.kind)
@@ -73,8 +86,11 @@ def event_or_404(event_id: int, user=None) -> Event:
     """An event with place, organiser and deputies loaded; 404 when missing, or a draft this user may not see."""
     from community.core.permissions import can_manage_event
 
-    event = db.session.scalar(db.select(Event).where(Event.id == event_id).options(
-        joinedload(Event.locality), joinedload(Event.organiser), selectinload(Event.deputies)))
+    event = db.session.scalar(
+        db.select(Event)
+        .where(Event.id == event_id)
+        .options(joinedload(Event.locality), joinedload(Event.organiser), selectinload(Event.deputies))
+    )
     if event is None or (event.published_at is None and not can_manage_event(user, event)):
         abort(404)
     return event
@@ -101,18 +117,22 @@ def waiting_position(registration: Registration) -> int:
 
 
 def _change(model, row_id: int, **values) -> None:
-    db.session.execute(update(model).where(model.id == row_id).values(**values)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(model).where(model.id == row_id).values(**values).execution_options(synchronize_session=False)
+    )
 
 
 def _take_place(event_id: int) -> bool:
     """Take one place if one is free; the condition is checked by the database under its row lock."""
-    return db.session.execute(
-        update(Event)
-        .where(Event.id == event_id, Event.going_count < Event.capacity, Event.cancelled_at.is_(None))
-        .values(going_count=Event.going_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount == 1
+    return (
+        db.session.execute(
+            update(Event)
+            .where(Event.id == event_id, Event.going_count < Event.capacity, Event.cancelled_at.is_(None))
+            .values(going_count=Event.going_count + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        == 1
+    )
 
 
 def register(user: User, event: Event) -> Registration:
@@ -120,8 +140,10 @@ def register(user: User, event: Event) -> Registration:
     registration = registration_of(user, event)
     if registration is not None:
         reopened = db.session.execute(
-            update(Registration).where(Registration.id == registration.id, Registration.state == X)
-            .values(state=W, queued_at=utcnow(), attended=None).execution_options(synchronize_session=False)
+            update(Registration)
+            .where(Registration.id == registration.id, Registration.state == X)
+            .values(state=W, queued_at=utcnow(), attended=None)
+            .execution_options(synchronize_session=False)
         ).rowcount
         if not reopened:
             return registration
@@ -148,8 +170,10 @@ def cancel_registration(user: User, event: Event) -> None:
         return
     was = registration.state
     left = db.session.execute(
-        update(Registration).where(Registration.id == registration.id, Registration.state == was)
-        .values(state=X).execution_options(synchronize_session=False)
+        update(Registration)
+        .where(Registration.id == registration.id, Registration.state == was)
+        .values(state=X)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if not left:
         return
@@ -167,14 +191,18 @@ def promote_waiting(event: Event) -> list[Registration]:
     promoted: list[Registration] = []
     while True:
         candidate = db.session.scalar(
-            db.select(Registration).where(Registration.event_id == event.id, Registration.state == W)
-            .order_by(Registration.queued_at, Registration.id).limit(1)
+            db.select(Registration)
+            .where(Registration.event_id == event.id, Registration.state == W)
+            .order_by(Registration.queued_at, Registration.id)
+            .limit(1)
         )
         if candidate is None or not _take_place(event.id):
             return promoted
         moved = db.session.execute(
-            update(Registration).where(Registration.id == candidate.id, Registration.state == W)
-            .values(state=G, promoted_at=utcnow()).execution_options(synchronize_session=False)
+            update(Registration)
+            .where(Registration.id == candidate.id, Registration.state == W)
+            .values(state=G, promoted_at=utcnow())
+            .execution_options(synchronize_session=False)
         ).rowcount
         if moved:
             _change(Event, event.id, waiting_count=Event.waiting_count - 1)
@@ -205,11 +233,15 @@ def edit_event(event: Event, **fields) -> None:
 
 def my_registrations(user) -> list[Registration]:
     """A user's current registrations at events still to come, soonest first, for their profile."""
-    return list(db.session.scalars(
-        db.select(Registration).join(Registration.event)
-        .where(Registration.user_id == user.id, Registration.state != X, Event.ends_at >= utcnow())
-        .options(joinedload(Registration.event)).order_by(Event.starts_at)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Registration)
+            .join(Registration.event)
+            .where(Registration.user_id == user.id, Registration.state != X, Event.ends_at >= utcnow())
+            .options(joinedload(Registration.event))
+            .order_by(Event.starts_at)
+        )
+    )
 
 
 def cancel_event(event: Event, reason: str) -> None:
@@ -228,10 +260,14 @@ def create_event(organiser: User, publish: bool = True, **fields) -> Event:
 
 def registrants(event: Event) -> dict:
     """Who is going and who waits, in order, with their accounts; for the organiser."""
-    rows = list(db.session.scalars(
-        db.select(Registration).where(Registration.event_id == event.id, Registration.state != X)
-        .options(joinedload(Registration.user)).order_by(Registration.queued_at, Registration.id)
-    ))
+    rows = list(
+        db.session.scalars(
+            db.select(Registration)
+            .where(Registration.event_id == event.id, Registration.state != X)
+            .options(joinedload(Registration.user))
+            .order_by(Registration.queued_at, Registration.id)
+        )
+    )
     return {"going": [r for r in rows if r.state is G], "waiting": [r for r in rows if r.state is W]}
 
 
@@ -245,8 +281,14 @@ def mark_attendance(event: Event, present_ids: set[int]) -> int:
 
 def attendance_count(event: Event) -> int:
     """How many registered residents came, as marked by the organiser."""
-    return db.session.scalar(db.select(func.count(Registration.id)).where(
-        Registration.event_id == event.id, Registration.attended.is_(True))) or 0
+    return (
+        db.session.scalar(
+            db.select(func.count(Registration.id)).where(
+                Registration.event_id == event.id, Registration.attended.is_(True)
+            )
+        )
+        or 0
+    )
 
 
 def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
@@ -256,9 +298,16 @@ def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
 
     first = datetime(year, month, 1, tzinfo=zone)
     following = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    statement = db.select(Event).options(joinedload(Event.locality)).where(
-        Event.published_at.is_not(None), Event.starts_at >= first, Event.starts_at < following,
-    ).order_by(Event.starts_at, Event.id)
+    statement = (
+        db.select(Event)
+        .options(joinedload(Event.locality))
+        .where(
+            Event.published_at.is_not(None),
+            Event.starts_at >= first,
+            Event.starts_at < following,
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
     statement = within(statement, Event.locality_id, filters.locality)
     if filters.kind:
         statement = statement.where(Event.kind == filters.kind)
@@ -269,24 +318,37 @@ def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
         by_day.setdefault(event.starts_at.astimezone(zone).date(), []).append(event)
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     previous = (year - (month == 1), (month - 2) % 12 + 1)
-    return {"weeks": weeks, "by_day": by_day, "first": first.date(), "month": month,
-            "previous": f"{previous[0]:04d}-{previous[1]:02d}",
-            "next": f"{following.year:04d}-{following.month:02d}",
-            "events": [event for day in sorted(by_day) for event in by_day[day]]}
+    return {
+        "weeks": weeks,
+        "by_day": by_day,
+        "first": first.date(),
+        "month": month,
+        "previous": f"{previous[0]:04d}-{previous[1]:02d}",
+        "next": f"{following.year:04d}-{following.month:02d}",
+        "events": [event for day in sorted(by_day) for event in by_day[day]],
+    }
 
 
 def organisers() -> list[User]:
     """People who have organised published events, for the list's filter."""
-    return list(db.session.scalars(
-        db.select(User).where(User.id.in_(db.select(Event.organiser_id).where(Event.published_at.is_not(None))))
-        .order_by(User.display_name)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .where(User.id.in_(db.select(Event.organiser_id).where(Event.published_at.is_not(None))))
+            .order_by(User.display_name)
+        )
+    )
 
 
 def recent_and_upcoming_events(days: int = 60) -> list[Event]:
     """Published events from the last weeks and to come, soonest first, for linking a dialogue session."""
     from datetime import timedelta
 
-    return list(db.session.scalars(db.select(Event).where(
-        Event.published_at.is_not(None), Event.starts_at >= utcnow() - timedelta(days=days))
-        .order_by(Event.starts_at, Event.id).limit(200)))
+    return list(
+        db.session.scalars(
+            db.select(Event)
+            .where(Event.published_at.is_not(None), Event.starts_at >= utcnow() - timedelta(days=days))
+            .order_by(Event.starts_at, Event.id)
+            .limit(200)
+        )
+    )

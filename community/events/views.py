@@ -1,4 +1,5 @@
 """Event pages: the list, an event with its registration button, organising, attendance, reports, calendars."""
+
 import csv
 import io
 from zoneinfo import ZoneInfo
@@ -45,13 +46,19 @@ from community.pledges.services import all_deputies
 INVALID = 422
 
 
-
 @bp.get("/events/")
 def index():
     """Upcoming or past events, by locality and kind; anyone may look."""
     filters = EventFilters.from_args(request.args)
-    return render("events/index.html", block="results", filters=filters, pagination=event_page(filters),
-                  kinds=list(EventKind), localities=tree_order(all_localities()), organisers=organisers())
+    return render(
+        "events/index.html",
+        block="results",
+        filters=filters,
+        pagination=event_page(filters),
+        kinds=list(EventKind),
+        localities=tree_order(all_localities()),
+        organisers=organisers(),
+    )
 
 
 @bp.get("/events/calendar")
@@ -65,20 +72,30 @@ def month():
     if len(asked) == 7 and asked[4] == "-" and asked[:4].isdecimal() and asked[5:].isdecimal():
         if 2000 <= int(asked[:4]) <= 2100 and 1 <= int(asked[5:]) <= 12:
             year, number = int(asked[:4]), int(asked[5:])
-    return render("events/calendar.html", block="month", filters=filters, today=today,
-                  view=month_view(filters, year, number, zone))
+    return render(
+        "events/calendar.html",
+        block="month",
+        filters=filters,
+        today=today,
+        view=month_view(filters, year, number, zone),
+    )
 
 
 def _event_context(event, reason_form=None) -> dict:
     registration = registration_of(current_user, event)
-    position = waiting_position(registration) if registration and registration.state is RegistrationState.WAITING \
-        else None
+    position = (
+        waiting_position(registration) if registration and registration.state is RegistrationState.WAITING else None
+    )
     from community.dialogues.services import sessions_of_event
 
-    return {"event": event, "registration": registration, "position": position,
-            "dialogues": sessions_of_event(event.id),
-            "attended": attendance_count(event) if event.report else 0,
-            "reason_form": reason_form or ReasonForm(formdata=None)}
+    return {
+        "event": event,
+        "registration": registration,
+        "position": position,
+        "dialogues": sessions_of_event(event.id),
+        "attended": attendance_count(event) if event.report else 0,
+        "reason_form": reason_form or ReasonForm(formdata=None),
+    }
 
 
 @bp.get("/events/<int:event_id>")
@@ -114,8 +131,9 @@ def new():
     form.load_choices(all_deputies())
     if form.validate_on_submit():
         fields = _event_fields(form)
-        event = create_event(current_user, publish=form.publish.data, **{k: v for k, v in fields.items()
-                                                                          if k != "deputies"})
+        event = create_event(
+            current_user, publish=form.publish.data, **{k: v for k, v in fields.items() if k != "deputies"}
+        )
         event.deputies = fields["deputies"]
         db.session.commit()
         flash(_("The event is announced.") if form.publish.data else _("The draft is saved."), "success")
@@ -128,11 +146,17 @@ def _event_fields(form: EventForm) -> dict:
     """The event's details from a valid form, times turned into UTC."""
     chosen = {int(value) for value in form.deputies.data or []}
     return {
-        "title": form.title.data, "kind": EventKind(form.kind.data), "description": form.description.data or "",
-        "starts_at": local_to_utc(form.starts_at.data), "ends_at": local_to_utc(form.ends_at.data),
+        "title": form.title.data,
+        "kind": EventKind(form.kind.data),
+        "description": form.description.data or "",
+        "starts_at": local_to_utc(form.starts_at.data),
+        "ends_at": local_to_utc(form.ends_at.data),
         "registration_closes_at": local_to_utc(form.registration_closes_at.data),
-        "locality_id": form.locality.data, "address": form.address.data or "", "room": form.room.data or "",
-        "online_url": form.online_url.data or "", "capacity": form.capacity.data,
+        "locality_id": form.locality.data,
+        "address": form.address.data or "",
+        "room": form.room.data or "",
+        "online_url": form.online_url.data or "",
+        "capacity": form.capacity.data,
         "deputies": [deputy for deputy in all_deputies() if deputy.id in chosen],
     }
 
@@ -143,13 +167,25 @@ def edit(event_id: int):
     event = event_or_404(event_id, current_user)
     ensure(can_manage_event(current_user, event))
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    local = {name: getattr(event, name).astimezone(zone).replace(tzinfo=None) if getattr(event, name) else None
-             for name in ("starts_at", "ends_at", "registration_closes_at")}
-    form = EventForm(data={"title": event.title, "kind": event.kind.value, "description": event.description,
-                           "locality": event.locality_id, "address": event.address, "room": event.room,
-                           "online_url": event.online_url, "capacity": event.capacity,
-                           "deputies": [str(deputy.id) for deputy in event.deputies],
-                           "publish": event.published_at is not None, **local})
+    local = {
+        name: getattr(event, name).astimezone(zone).replace(tzinfo=None) if getattr(event, name) else None
+        for name in ("starts_at", "ends_at", "registration_closes_at")
+    }
+    form = EventForm(
+        data={
+            "title": event.title,
+            "kind": event.kind.value,
+            "description": event.description,
+            "locality": event.locality_id,
+            "address": event.address,
+            "room": event.room,
+            "online_url": event.online_url,
+            "capacity": event.capacity,
+            "deputies": [str(deputy.id) for deputy in event.deputies],
+            "publish": event.published_at is not None,
+            **local,
+        }
+    )
     form.load_choices(all_deputies())
     if form.validate_on_submit():
         edit_event(event, **_event_fields(form))
@@ -216,10 +252,15 @@ def registrants_csv(event_id: int):
     writer.writerow(["name", "email", "state", "registered_at", "attended"])
     lists = registrants(event)
     for registration in lists["going"] + lists["waiting"]:
-        writer.writerow([spreadsheet_safe(registration.user.display_name), spreadsheet_safe(registration.user.email),
-                         registration.state.value,
-                         registration.queued_at.isoformat(), "" if registration.attended is None
-                         else ("yes" if registration.attended else "no")])
+        writer.writerow(
+            [
+                spreadsheet_safe(registration.user.display_name),
+                spreadsheet_safe(registration.user.email),
+                registration.state.value,
+                registration.queued_at.isoformat(),
+                "" if registration.attended is None else ("yes" if registration.attended else "no"),
+            ]
+        )
     response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-registrants.csv"'
     return response
@@ -237,8 +278,9 @@ def report(event_id: int):
         flash(_("The report is published."), "success")
         return redirect_to(url_for("events.show", event_id=event.id))
     status = INVALID if form.is_submitted() else 200
-    return render("events/report.html", block="form", status=status, form=form, event=event,
-                  attended=attendance_count(event))
+    return render(
+        "events/report.html", block="form", status=status, form=form, event=event, attended=attendance_count(event)
+    )
 
 
 def _calendar(events) -> bytes:

@@ -1,4 +1,5 @@
 """What the home page shows, and the health check's database probe."""
+
 from flask import current_app, request
 from sqlalchemy import func, text
 

@@ -1,4 +1,5 @@
 """The home page and the load balancer's health check."""
+
 from flask import jsonify
 from flask_login import current_user
 
@@ -19,7 +20,10 @@ def home():
     """Show the visitor's locality at a glance; anyone may look."""
     locality = visitor_locality(current_user)
     return render(
-        "home/index.html", locality=locality, figures=home_figures(locality), threads=recent_threads(locality),
+        "home/index.html",
+        locality=locality,
+        figures=home_figures(locality),
+        threads=recent_threads(locality),
         dialogues=live_and_next_dialogues(locality),
     )
 

@@ -1,4 +1,5 @@
 """Moderation: flags from residents, the moderators' queue and the public log."""
+
 from flask import Blueprint
 
 bp = Blueprint("moderation", __name__)

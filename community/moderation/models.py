@@ -1,4 +1,5 @@
 """Flags raised by residents and the public record of moderators' actions."""
+
 import enum
 from datetime import datetime
 
@@ -76,9 +77,7 @@ class Flag(db.Model):
     """One resident's report of a thread or comment; each may flag an item once."""
 
     __tablename__ = "flags"
-    __table_args__ = (
-        UniqueConstraint("reporter_id", "thread_id", "comment_id"),
-    )
+    __table_args__ = (UniqueConstraint("reporter_id", "thread_id", "comment_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

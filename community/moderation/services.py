@@ -1,4 +1,5 @@
 """Moderation workflows: flagging, the queue, hiding and restoring, locking, pinning, suspending."""
+
 from datetime import timedelta
 from itertools import groupby
 
@@ -18,8 +19,15 @@ from community.threads.services import _bump
 LOG_PER_PAGE = 50
 
 
-def record_action(moderator: User | None, action: Action | str, reason: str, thread: Thread | None = None,
-                  comment: Comment | None = None, user: User | None = None, until=None) -> ModerationAction:
+def record_action(
+    moderator: User | None,
+    action: Action | str,
+    reason: str,
+    thread: Thread | None = None,
+    comment: Comment | None = None,
+    user: User | None = None,
+    until=None,
+) -> ModerationAction:
     """Append a row to the public moderation log."""
     entry = ModerationAction(
         moderator_id=moderator.id if moderator else None,
@@ -39,8 +47,15 @@ def flag(reporter: User, thread: Thread, comment: Comment | None, reason: FlagRe
     """Report an item once; at FLAGS_TO_HIDE different reporters it is hidden until reviewed. False if repeated."""
     try:
         with db.session.begin_nested():
-            db.session.add(Flag(reporter_id=reporter.id, thread_id=thread.id, comment_id=comment.id if comment else 0,
-                                reason=reason, note=note))
+            db.session.add(
+                Flag(
+                    reporter_id=reporter.id,
+                    thread_id=thread.id,
+                    comment_id=comment.id if comment else 0,
+                    reason=reason,
+                    note=note,
+                )
+            )
     except IntegrityError:
         return False
     reporters = db.session.scalar(
@@ -70,8 +85,9 @@ def _restore(item: Thread | Comment) -> None:
 def _resolve_flags(thread: Thread, comment: Comment | None) -> None:
     db.session.execute(
         update(Flag)
-        .where(Flag.thread_id == thread.id, Flag.comment_id == (comment.id if comment else 0),
-               Flag.resolved_at.is_(None))
+        .where(
+            Flag.thread_id == thread.id, Flag.comment_id == (comment.id if comment else 0), Flag.resolved_at.is_(None)
+        )
         .values(resolved_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -123,20 +139,26 @@ def queue() -> list[dict]:
         )
     )
     comment_ids = {f.comment_id for f in flags if f.comment_id}
-    comments = {
-        c.id: c
-        for c in db.session.scalars(
-            db.select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.author))
-        )
-    } if comment_ids else {}
+    comments = (
+        {
+            c.id: c
+            for c in db.session.scalars(
+                db.select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.author))
+            )
+        }
+        if comment_ids
+        else {}
+    )
     groups = []
     for (_thread_id, comment_id), reports in groupby(flags, key=lambda f: (f.thread_id, f.comment_id)):
         reports = list(reports)
-        groups.append({
-            "thread": reports[0].thread,
-            "comment": comments.get(comment_id),
-            "reports": reports,
-        })
+        groups.append(
+            {
+                "thread": reports[0].thread,
+                "comment": comments.get(comment_id),
+                "reports": reports,
+            }
+        )
     groups.sort(key=lambda group: len(group["reports"]), reverse=True)
     return groups
 

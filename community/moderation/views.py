@@ -1,4 +1,5 @@
 """Flagging, the moderators' queue and actions, and the public moderation log."""
+
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,8 +17,19 @@ from community.moderation.services import flag, log_page, moderate, queue, suspe
 from community.threads.services import comment_for, thread_for
 
 INVALID = 422
-THREAD_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS, Action.LOCK, Action.UNLOCK,
-                                       Action.PIN, Action.UNPIN, Action.CLOSE)}
+THREAD_ACTIONS = {
+    a.value: a
+    for a in (
+        Action.HIDE,
+        Action.RESTORE,
+        Action.DISMISS,
+        Action.LOCK,
+        Action.UNLOCK,
+        Action.PIN,
+        Action.UNPIN,
+        Action.CLOSE,
+    )
+}
 COMMENT_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS)}
 
 
@@ -55,8 +67,12 @@ def report(thread_id: int | None = None, comment_id: int | None = None):
 def index():
     """The moderators' queue: reported items grouped with their reports; moderators only."""
     _require_moderator()
-    return render("moderation/queue.html", groups=queue(), reason_form=ReasonForm(formdata=None),
-                  suspend_form=SuspendForm(formdata=None))
+    return render(
+        "moderation/queue.html",
+        groups=queue(),
+        reason_form=ReasonForm(formdata=None),
+        suspend_form=SuspendForm(formdata=None),
+    )
 
 
 @bp.post("/moderation/threads/<int:thread_id>/<action>", endpoint="act_on_thread")
@@ -74,8 +90,13 @@ def act(action: str, thread_id: int | None = None, comment_id: int | None = None
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Every moderation action needs a reason."), "error")
-        return render("moderation/queue.html", status=INVALID, groups=queue(), reason_form=form,
-                      suspend_form=SuspendForm(formdata=None))
+        return render(
+            "moderation/queue.html",
+            status=INVALID,
+            groups=queue(),
+            reason_form=form,
+            suspend_form=SuspendForm(formdata=None),
+        )
     moderate(current_user, allowed[action], form.reason.data, thread, comment)
     db.session.commit()
     flash(_("Done: %(action)s.", action=allowed[action].label), "success")
@@ -90,12 +111,18 @@ def suspend_user(user_id: int):
     form = SuspendForm()
     if not form.validate_on_submit():
         flash(_("Every moderation action needs a reason."), "error")
-        return render("moderation/queue.html", status=INVALID, groups=queue(), reason_form=ReasonForm(formdata=None),
-                      suspend_form=form)
+        return render(
+            "moderation/queue.html",
+            status=INVALID,
+            groups=queue(),
+            reason_form=ReasonForm(formdata=None),
+            suspend_form=form,
+        )
     suspend(current_user, user, form.days.data, form.reason.data)
     db.session.commit()
-    flash(_("%(name)s cannot post until %(date)s.", name=user.display_name, date=user.suspended_until.date()),
-          "success")
+    flash(
+        _("%(name)s cannot post until %(date)s.", name=user.display_name, date=user.suspended_until.date()), "success"
+    )
     return redirect_to(url_for("moderation.index"))
 
 
@@ -103,4 +130,3 @@ def suspend_user(user_id: int):
 def log():
     """The public moderation log: action, reason, time, the moderator's role; never hidden text."""
     return render("moderation/log.html", block="entries", pagination=log_page(_page()))
-

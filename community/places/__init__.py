@@ -1,4 +1,5 @@
 """Localities: region, districts, rural districts and villages."""
+
 from flask import Blueprint
 
 bp = Blueprint("places", __name__, url_prefix="/places")

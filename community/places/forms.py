@@ -1,4 +1,5 @@
 """The locality picker every form with a place uses."""
+
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice

@@ -1,4 +1,5 @@
 """The locality tree: region → district → rural district or village."""
+
 import enum
 
 from flask_babel import get_locale

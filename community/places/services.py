@@ -1,4 +1,5 @@
 """Queries over the locality tree that every domain's lists use."""
+
 from sqlalchemy import Select
 
 from community.extensions import db

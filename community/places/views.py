@@ -1,4 +1,5 @@
 """The public locality pages: the tree, and one locality with its places."""
+
 from community.core.htmx import render
 from community.places import bp
 from community.places.services import (

@@ -1,4 +1,5 @@
 """The pledge tracker: deputies, their pre-election pledges, updates with evidence, and scorecards."""
+
 from flask import Blueprint
 
 bp = Blueprint("pledges", __name__)

@@ -1,4 +1,5 @@
 """Pledge forms: shape checks and messages in the user's language; the rules live in the model."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
@@ -15,14 +16,24 @@ MAX_LINKS = 10
 class PledgeUpdateForm(FlaskForm):
     """Report where a pledge stands: status, progress, a note and evidence links."""
 
-    status = SelectField(_l("New status"), choices=[SelectChoice(s.value, s.label) for s in PledgeStatus
-                                                    if s is not PledgeStatus.NOT_RATED], validate_choice=False)
-    progress = IntegerField(_l("Progress, %"), validators=[
-        InputRequired(message=_l("This field is required.")),
-        NumberRange(min=0, max=100, message=_l("From %(min)d to %(max)d.", min=0, max=100))])
+    status = SelectField(
+        _l("New status"),
+        choices=[SelectChoice(s.value, s.label) for s in PledgeStatus if s is not PledgeStatus.NOT_RATED],
+        validate_choice=False,
+    )
+    progress = IntegerField(
+        _l("Progress, %"),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            NumberRange(min=0, max=100, message=_l("From %(min)d to %(max)d.", min=0, max=100)),
+        ],
+    )
     note = TextAreaField(_l("What happened"), validators=[required(), length(10, 3000)])
-    evidence = TextAreaField(_l("Evidence links, one per line"), validators=[Optional()],
-                             description=_l("Required for fulfilled, partially fulfilled and broken."))
+    evidence = TextAreaField(
+        _l("Evidence links, one per line"),
+        validators=[Optional()],
+        description=_l("Required for fulfilled, partially fulfilled and broken."),
+    )
     corrects = HiddenField()
     submission_key = SubmissionKeyField()
 
@@ -49,15 +60,24 @@ class PledgeForm(FlaskForm):
 
     title = StringField(_l("Short title"), validators=[required(), length(8, 200)])
     text = TextAreaField(_l("The promise in the deputy's words"), validators=[required(), length(20, 5000)])
-    source_description = StringField(_l("Where it was made"), validators=[required(), length(4, 300)],
-                                     description=_l("A programme, a meeting, a newspaper interview…"))
-    source_url = StringField(_l("Source link (optional)"), validators=[
-        Optional(), Length(max=500, message=_l("At most %(max)d characters.", max=500)),
-        URL(require_tld=True, message=_l("Enter a web address starting with http or https."))])
+    source_description = StringField(
+        _l("Where it was made"),
+        validators=[required(), length(4, 300)],
+        description=_l("A programme, a meeting, a newspaper interview…"),
+    )
+    source_url = StringField(
+        _l("Source link (optional)"),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("At most %(max)d characters.", max=500)),
+            URL(require_tld=True, message=_l("Enter a web address starting with http or https.")),
+        ],
+    )
     made_on = DateField(_l("Date it was made"), validators=[InputRequired(message=_l("Enter a date."))])
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
-    category = SelectField(_l("Category"), choices=[SelectChoice(c.value, c.label) for c in PledgeCategory],
-                           validate_choice=False)
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(c.value, c.label) for c in PledgeCategory], validate_choice=False
+    )
     due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
     submission_key = SubmissionKeyField()
 

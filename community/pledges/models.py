@@ -1,4 +1,5 @@
 """Deputies, pledges, and the append-only history of pledge updates with their checks."""
+
 import enum
 from datetime import date, datetime
 
@@ -176,9 +177,18 @@ class Pledge(db.Model):
     deputy: Mapped[Deputy] = relationship()
     locality: Mapped[Locality] = relationship()
 
-    def record_update(self, author: User, new_status: PledgeStatus, progress: int, note: str, evidence: list[str],
-                      submission_key: str, on_behalf: bool = False,
-                      corrects: "PledgeUpdate | None" = None, at: datetime | None = None) -> "PledgeUpdate":
+    def record_update(
+        self,
+        author: User,
+        new_status: PledgeStatus,
+        progress: int,
+        note: str,
+        evidence: list[str],
+        submission_key: str,
+        on_behalf: bool = False,
+        corrects: "PledgeUpdate | None" = None,
+        at: datetime | None = None,
+    ) -> "PledgeUpdate":
         """Append an update after checking the move and the evidence, and move the pledge with a guarded write.
 
         Raises IllegalPledgeMove, EvidenceMissing, or PledgeChanged when another update landed meanwhile.
@@ -198,9 +208,17 @@ class Pledge(db.Model):
         if moved != 1:
             raise PledgeChanged(self.id)
         entry = PledgeUpdate(
-            pledge_id=self.id, author_id=author.id, on_behalf=on_behalf, old_status=self.status,
-            new_status=new_status, progress=progress, note=note, evidence="\n".join(evidence),
-            corrects_id=corrects.id if corrects else None, submission_key=submission_key, created_at=now,
+            pledge_id=self.id,
+            author_id=author.id,
+            on_behalf=on_behalf,
+            old_status=self.status,
+            new_status=new_status,
+            progress=progress,
+            note=note,
+            evidence="\n".join(evidence),
+            corrects_id=corrects.id if corrects else None,
+            submission_key=submission_key,
+            created_at=now,
         )
         db.session.add(entry)
         db.session.flush()
@@ -214,8 +232,9 @@ class Pledge(db.Model):
     def is_overdue(self, today: date | None = None) -> bool:
         """Past its due date and not fulfilled (archived pledges are not counted)."""
         today = today or utcnow().date()
-        return bool(self.due_on and self.due_on < today
-                    and self.status not in (PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED))
+        return bool(
+            self.due_on and self.due_on < today and self.status not in (PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED)
+        )
 
 
 class IllegalPledgeMove(Exception):

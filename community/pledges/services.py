@@ -1,4 +1,5 @@
 """Pledge tracker queries and workflows: directories, lists, scorecards, timelines, checks and exports."""
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -55,14 +56,22 @@ class DeputyFilters:
     @classmethod
     def from_args(cls, args) -> "DeputyFilters":
         """Read the filters from a query string."""
-        return cls(_enum(Council, args.get("council")), _locality(args.get("district", "").strip()),
-                   args.get("party", "").strip()[:120], args.get("q", "").strip()[:100], _page(args))
+        return cls(
+            _enum(Council, args.get("council")),
+            _locality(args.get("district", "").strip()),
+            args.get("party", "").strip()[:120],
+            args.get("q", "").strip()[:100],
+            _page(args),
+        )
 
     def args(self, **changes) -> dict:
         """The filters as query arguments."""
-        values = {"council": self.council.value if self.council else None,
-                  "district": self.district.slug if self.district else None,
-                  "party": self.party or None, "q": self.query or None}
+        values = {
+            "council": self.council.value if self.council else None,
+            "district": self.district.slug if self.district else None,
+            "party": self.party or None,
+            "q": self.query or None,
+        }
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -94,15 +103,20 @@ def districts() -> list[Locality]:
     """Districts and cities deputies may represent."""
     from community.places.models import LocalityKind
 
-    return list(db.session.scalars(
-        db.select(Locality).where(Locality.kind.in_([LocalityKind.DISTRICT, LocalityKind.CITY]))
-        .order_by(Locality.name_kk)))
+    return list(
+        db.session.scalars(
+            db.select(Locality)
+            .where(Locality.kind.in_([LocalityKind.DISTRICT, LocalityKind.CITY]))
+            .order_by(Locality.name_kk)
+        )
+    )
 
 
 def deputy_or_404(deputy_id: int) -> Deputy:
     """A deputy with district, localities and linked account loaded, or 404."""
     deputy = db.session.scalar(
-        db.select(Deputy).where(Deputy.id == deputy_id)
+        db.select(Deputy)
+        .where(Deputy.id == deputy_id)
         .options(joinedload(Deputy.district), joinedload(Deputy.user), joinedload(Deputy.localities))
     )
     if deputy is None:
@@ -118,10 +132,14 @@ def scorecard(deputy: Deputy) -> dict:
         db.select(
             Pledge.status,
             func.count(Pledge.id),
-            func.sum(case((Pledge.last_update_at >= now - timedelta(days=STALE_DAYS), 1), else_=0)
-                     * case((Pledge.update_count > 0, 1), else_=0)),
+            func.sum(
+                case((Pledge.last_update_at >= now - timedelta(days=STALE_DAYS), 1), else_=0)
+                * case((Pledge.update_count > 0, 1), else_=0)
+            ),
             func.sum(case((Pledge.due_on < today, 1), else_=0)),
-        ).where(Pledge.deputy_id == deputy.id).group_by(Pledge.status)
+        )
+        .where(Pledge.deputy_id == deputy.id)
+        .group_by(Pledge.status)
     ).all()
     by_status = {status: 0 for status in PledgeStatus}
     recent = overdue = 0
@@ -163,20 +181,30 @@ class PledgeFilters:
         """Read the filters from a query string."""
         deputy_id = args.get("deputy", "")
         deputy = db.session.get(Deputy, int(deputy_id)) if deputy_id.isdecimal() and len(deputy_id) < 10 else None
-        return cls(deputy, _enum(Council, args.get("council")), _locality(args.get("place", "").strip()),
-                   _enum(PledgeStatus, args.get("status")), _enum(PledgeCategory, args.get("category")),
-                   args.get("overdue") == "1", args.get("stale") == "1",
-                   args.get("sort") if args.get("sort") in PLEDGE_SORTS else "updated", _page(args))
+        return cls(
+            deputy,
+            _enum(Council, args.get("council")),
+            _locality(args.get("place", "").strip()),
+            _enum(PledgeStatus, args.get("status")),
+            _enum(PledgeCategory, args.get("category")),
+            args.get("overdue") == "1",
+            args.get("stale") == "1",
+            args.get("sort") if args.get("sort") in PLEDGE_SORTS else "updated",
+            _page(args),
+        )
 
     def args(self, **changes) -> dict:
         """The filters as query arguments, for page links, sorts and exports."""
-        values = {"deputy": self.deputy.id if self.deputy else None,
-                  "council": self.council.value if self.council else None,
-                  "place": self.locality.slug if self.locality else None,
-                  "status": self.status.value if self.status else None,
-                  "category": self.category.value if self.category else None,
-                  "overdue": "1" if self.overdue else None, "stale": "1" if self.stale else None,
-                  "sort": self.sort if self.sort != "updated" else None}
+        values = {
+            "deputy": self.deputy.id if self.deputy else None,
+            "council": self.council.value if self.council else None,
+            "place": self.locality.slug if self.locality else None,
+            "status": self.status.value if self.status else None,
+            "category": self.category.value if self.category else None,
+            "overdue": "1" if self.overdue else None,
+            "stale": "1" if self.stale else None,
+            "sort": self.sort if self.sort != "updated" else None,
+        }
         values.update(changes)
         return {key: value for key, value in values.items() if value}
 
@@ -184,8 +212,7 @@ class PledgeFilters:
 def filtered_pledges(filters: PledgeFilters):
     """The list and export query for some filters, with deputy and locality in the same query."""
     now = utcnow()
-    statement = db.select(Pledge).join(Pledge.deputy).options(joinedload(Pledge.deputy),
-                                                              joinedload(Pledge.locality))
+    statement = db.select(Pledge).join(Pledge.deputy).options(joinedload(Pledge.deputy), joinedload(Pledge.locality))
     if filters.deputy:
         statement = statement.where(Pledge.deputy_id == filters.deputy.id)
     if filters.council:
@@ -196,11 +223,14 @@ def filtered_pledges(filters: PledgeFilters):
     if filters.category:
         statement = statement.where(Pledge.category == filters.category)
     if filters.overdue:
-        statement = statement.where(Pledge.due_on < now.date(),
-                                    Pledge.status.not_in([PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED]))
+        statement = statement.where(
+            Pledge.due_on < now.date(), Pledge.status.not_in([PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED])
+        )
     if filters.stale:
-        statement = statement.where(Pledge.last_update_at < now - timedelta(days=STALE_DAYS),
-                                    Pledge.status.not_in([PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED]))
+        statement = statement.where(
+            Pledge.last_update_at < now - timedelta(days=STALE_DAYS),
+            Pledge.status.not_in([PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED]),
+        )
     order = {
         "updated": (Pledge.last_update_at.desc(),),
         "due": (Pledge.due_on.is_(None), Pledge.due_on),
@@ -217,7 +247,8 @@ def pledge_page(filters: PledgeFilters):
 def pledge_or_404(pledge_id: int) -> Pledge:
     """A pledge with its deputy and locality loaded, or 404."""
     pledge = db.session.scalar(
-        db.select(Pledge).where(Pledge.id == pledge_id)
+        db.select(Pledge)
+        .where(Pledge.id == pledge_id)
         .options(joinedload(Pledge.deputy).joinedload(Deputy.user), joinedload(Pledge.locality))
     )
     if pledge is None:
@@ -227,32 +258,44 @@ def pledge_or_404(pledge_id: int) -> Pledge:
 
 def timeline(pledge: Pledge, viewer) -> dict:
     """The whole history newest first, and the checks and reactions of the latest update, in five queries."""
-    updates = list(db.session.scalars(
-        db.select(PledgeUpdate).where(PledgeUpdate.pledge_id == pledge.id)
-        .options(joinedload(PledgeUpdate.author))
-        .order_by(PledgeUpdate.created_at.desc(), PledgeUpdate.id.desc())
-    ))
+    updates = list(
+        db.session.scalars(
+            db.select(PledgeUpdate)
+            .where(PledgeUpdate.pledge_id == pledge.id)
+            .options(joinedload(PledgeUpdate.author))
+            .order_by(PledgeUpdate.created_at.desc(), PledgeUpdate.id.desc())
+        )
+    )
     latest = updates[0] if updates else None
-    result = {"updates": updates, "latest": latest, "check": None, "confirms": 0, "disputes": [],
-              "mine": None}
+    result = {"updates": updates, "latest": latest, "check": None, "confirms": 0, "disputes": [], "mine": None}
     if latest is None:
         return result
     result["check"] = db.session.scalar(
-        db.select(UpdateCheck).where(UpdateCheck.update_id == latest.id).options(joinedload(UpdateCheck.moderator))
-        .order_by(UpdateCheck.created_at.desc(), UpdateCheck.id.desc()).limit(1)
+        db.select(UpdateCheck)
+        .where(UpdateCheck.update_id == latest.id)
+        .options(joinedload(UpdateCheck.moderator))
+        .order_by(UpdateCheck.created_at.desc(), UpdateCheck.id.desc())
+        .limit(1)
     )
-    result["confirms"] = db.session.scalar(
-        db.select(func.count(UpdateReaction.id)).where(UpdateReaction.update_id == latest.id,
-                                                       UpdateReaction.confirms.is_(True))
-    ) or 0
-    result["disputes"] = list(db.session.scalars(
-        db.select(UpdateReaction).where(UpdateReaction.update_id == latest.id, UpdateReaction.confirms.is_(False))
-        .options(joinedload(UpdateReaction.user)).order_by(UpdateReaction.created_at.desc()).limit(50)
-    ))
-    if getattr(viewer, "is_authenticated", False):
-        result["mine"] = db.session.scalar(
-            db.select(UpdateReaction).filter_by(update_id=latest.id, user_id=viewer.id)
+    result["confirms"] = (
+        db.session.scalar(
+            db.select(func.count(UpdateReaction.id)).where(
+                UpdateReaction.update_id == latest.id, UpdateReaction.confirms.is_(True)
+            )
         )
+        or 0
+    )
+    result["disputes"] = list(
+        db.session.scalars(
+            db.select(UpdateReaction)
+            .where(UpdateReaction.update_id == latest.id, UpdateReaction.confirms.is_(False))
+            .options(joinedload(UpdateReaction.user))
+            .order_by(UpdateReaction.created_at.desc())
+            .limit(50)
+        )
+    )
+    if getattr(viewer, "is_authenticated", False):
+        result["mine"] = db.session.scalar(db.select(UpdateReaction).filter_by(update_id=latest.id, user_id=viewer.id))
     return result
 
 
@@ -266,8 +309,7 @@ def add_pledge(deputy: Deputy, by: User, submission_key: str, **fields) -> tuple
         with db.session.begin_nested():
             db.session.add(pledge)
     except IntegrityError:
-        existing = db.session.scalar(db.select(Pledge).filter_by(deputy_id=deputy.id,
-                                                                 submission_key=submission_key))
+        existing = db.session.scalar(db.select(Pledge).filter_by(deputy_id=deputy.id, submission_key=submission_key))
         if existing is None:
             raise
         return existing, False
@@ -280,8 +322,15 @@ def _open_discussion(pledge: Pledge, by: User) -> None:
     from community.threads.models import Category
     from community.threads.services import start_thread
 
-    start_thread(by, f"pledge-{pledge.id}", title=pledge.title[:160], body=pledge.text,
-                 locality_id=pledge.locality_id, category=Category.OTHER, pledge_id=pledge.id)
+    start_thread(
+        by,
+        f"pledge-{pledge.id}",
+        title=pledge.title[:160],
+        body=pledge.text,
+        locality_id=pledge.locality_id,
+        category=Category.OTHER,
+        pledge_id=pledge.id,
+    )
 
 
 def discussion_of(pledge: Pledge):
@@ -329,8 +378,22 @@ def deputy_for_user(user) -> Deputy | None:
     return db.session.scalar(db.select(Deputy).filter_by(user_id=user.id))
 
 
-EXPORT_FIELDS = ("id", "title", "deputy", "council", "locality", "category", "status", "progress", "due_on",
-                 "made_on", "source", "last_update", "overdue", "url")
+EXPORT_FIELDS = (
+    "id",
+    "title",
+    "deputy",
+    "council",
+    "locality",
+    "category",
+    "status",
+    "progress",
+    "due_on",
+    "made_on",
+    "source",
+    "last_update",
+    "overdue",
+    "url",
+)
 
 
 def export_rows(filters: PledgeFilters, url_for_pledge):
@@ -359,14 +422,17 @@ def export_rows(filters: PledgeFilters, url_for_pledge):
 def recent_updates(filters: PledgeFilters, count: int = 50) -> list[PledgeUpdate]:
     """The newest updates of the filtered pledges, for the Atom feed."""
     pledge_ids = filtered_pledges(filters).with_only_columns(Pledge.id).order_by(None)
-    return list(db.session.scalars(
-        db.select(PledgeUpdate).where(PledgeUpdate.pledge_id.in_(pledge_ids))
-        .options(joinedload(PledgeUpdate.author), joinedload(PledgeUpdate.pledge))
-        .order_by(PledgeUpdate.created_at.desc()).limit(count)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(PledgeUpdate)
+            .where(PledgeUpdate.pledge_id.in_(pledge_ids))
+            .options(joinedload(PledgeUpdate.author), joinedload(PledgeUpdate.pledge))
+            .order_by(PledgeUpdate.created_at.desc())
+            .limit(count)
+        )
+    )
 
 
 def search_name(name: str) -> str:
     """The lower-cased name kept for searching deputies."""
     return name.lower()
-

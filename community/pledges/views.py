@@ -1,4 +1,5 @@
 """The pledge tracker's pages: deputies and scorecards, pledges with their history, updates, checks, exports."""
+
 import csv
 import io
 import json
@@ -48,13 +49,19 @@ from community.pledges.services import (
 INVALID = 422
 
 
-
 @bp.get("/deputies/")
 def deputies():
     """The deputy directory with filters by council, district, party and name; anyone may look."""
     filters = DeputyFilters.from_args(request.args)
-    return render("pledges/deputies.html", block="results", filters=filters, pagination=deputy_page(filters),
-                  councils=list(Council), districts=districts(), parties=parties())
+    return render(
+        "pledges/deputies.html",
+        block="results",
+        filters=filters,
+        pagination=deputy_page(filters),
+        councils=list(Council),
+        districts=districts(),
+        parties=parties(),
+    )
 
 
 @bp.get("/deputies/<int:deputy_id>")
@@ -63,22 +70,37 @@ def deputy(deputy_id: int):
     person = deputy_or_404(deputy_id)
     filters = PledgeFilters(deputy=person, sort="due")
     filters.page = PledgeFilters.from_args(request.args).page
-    return render("pledges/deputy.html", deputy=person, card=scorecard(person), filters=filters,
-                  pagination=pledge_page(filters), statuses=list(PledgeStatus))
+    return render(
+        "pledges/deputy.html",
+        deputy=person,
+        card=scorecard(person),
+        filters=filters,
+        pagination=pledge_page(filters),
+        statuses=list(PledgeStatus),
+    )
 
 
 @bp.get("/pledges/")
 def index():
     """The pledge tracker: filter, sort and page through all pledges; anyone may look."""
     filters = PledgeFilters.from_args(request.args)
-    return render("pledges/index.html", block="results", filters=filters, pagination=pledge_page(filters),
-                  councils=list(Council), statuses=list(PledgeStatus), categories=list(PledgeCategory),
-                  localities=tree_order(all_localities()), deputies=all_deputies())
+    return render(
+        "pledges/index.html",
+        block="results",
+        filters=filters,
+        pagination=pledge_page(filters),
+        councils=list(Council),
+        statuses=list(PledgeStatus),
+        categories=list(PledgeCategory),
+        localities=tree_order(all_localities()),
+        deputies=all_deputies(),
+    )
 
 
 def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None) -> dict:
-    form = update_form or PledgeUpdateForm(formdata=None, data={"status": pledge.status.value,
-                                                                 "progress": pledge.progress})
+    form = update_form or PledgeUpdateForm(
+        formdata=None, data={"status": pledge.status.value, "progress": pledge.progress}
+    )
     from community.threads.services import viewer_marks
 
     discussion = discussion_of(pledge)
@@ -111,19 +133,33 @@ def post_update(pledge_id: int):
     if form.validate_on_submit():
         if update_by_key(form.submission_key.data) is None:
             corrects_id = form.corrects.data or ""
-            corrects = (db.session.get(PledgeUpdate, int(corrects_id))
-                        if corrects_id.isdecimal() and len(corrects_id) < 10 else None)
+            corrects = (
+                db.session.get(PledgeUpdate, int(corrects_id))
+                if corrects_id.isdecimal() and len(corrects_id) < 10
+                else None
+            )
             if corrects is not None and corrects.pledge_id != pledge.id:
                 abort(404)
             try:
                 pledge.record_update(
-                    current_user, PledgeStatus(form.status.data), form.progress.data, form.note.data, form.links(),
-                    form.submission_key.data, on_behalf=pledge.deputy.user_id != current_user.id, corrects=corrects,
+                    current_user,
+                    PledgeStatus(form.status.data),
+                    form.progress.data,
+                    form.note.data,
+                    form.links(),
+                    form.submission_key.data,
+                    on_behalf=pledge.deputy.user_id != current_user.id,
+                    corrects=corrects,
                 )
             except IllegalPledgeMove:
-                form.status.errors.append(_("A pledge cannot move from «%(old)s» to «%(new)s». "
-                                            "If the earlier update was wrong, publish a correction.",
-                                            old=pledge.status.label, new=PledgeStatus(form.status.data).label))
+                form.status.errors.append(
+                    _(
+                        "A pledge cannot move from «%(old)s» to «%(new)s». "
+                        "If the earlier update was wrong, publish a correction.",
+                        old=pledge.status.label,
+                        new=PledgeStatus(form.status.data).label,
+                    )
+                )
             except EvidenceMissing:
                 form.evidence.errors.append(_("Give at least one evidence link for this status."))
             except PledgeChanged:
@@ -136,8 +172,12 @@ def post_update(pledge_id: int):
             flash(_("The update is published."), "success")
             return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#timeline")
     db.session.rollback()
-    return render("pledges/show.html", block="tracker", status=INVALID,
-                  **_pledge_context(pledge_or_404(pledge_id), update_form=form))
+    return render(
+        "pledges/show.html",
+        block="tracker",
+        status=INVALID,
+        **_pledge_context(pledge_or_404(pledge_id), update_form=form),
+    )
 
 
 @bp.route("/deputies/<int:deputy_id>/pledges/new", methods=["GET", "POST"])
@@ -150,10 +190,17 @@ def new(deputy_id: int):
     form.locality.load_choices()
     if form.validate_on_submit():
         pledge, _created = add_pledge(
-            person, current_user, form.submission_key.data, title=form.title.data, text=form.text.data,
-            source_description=form.source_description.data, source_url=form.source_url.data or "",
-            made_on=form.made_on.data, locality_id=form.locality.data,
-            category=PledgeCategory(form.category.data), due_on=form.due_on.data,
+            person,
+            current_user,
+            form.submission_key.data,
+            title=form.title.data,
+            text=form.text.data,
+            source_description=form.source_description.data,
+            source_url=form.source_url.data or "",
+            made_on=form.made_on.data,
+            locality_id=form.locality.data,
+            category=PledgeCategory(form.category.data),
+            due_on=form.due_on.data,
         )
         db.session.commit()
         flash(_("The pledge is added."), "success")
@@ -193,14 +240,17 @@ def reaction(pledge_id: int):
     disputing = request.endpoint.endswith(".dispute")
     form = DisputeForm()
     if disputing and not form.validate_on_submit():
-        return render("pledges/show.html", block="tracker", status=INVALID,
-                      **_pledge_context(pledge, dispute_form=form))
+        return render(
+            "pledges/show.html", block="tracker", status=INVALID, **_pledge_context(pledge, dispute_form=form)
+        )
     added = react(current_user, latest, not disputing, form.reason.data if disputing else "")
     db.session.commit()
     if wants_fragment():
         return render("pledges/show.html", block="tracker", **_pledge_context(pledge))
-    flash(_("Thank you, your view is counted.") if added else _("You have already given your view on this update."),
-          "success" if added else "info")
+    flash(
+        _("Thank you, your view is counted.") if added else _("You have already given your view on this update."),
+        "success" if added else "info",
+    )
     return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#checks")
 
 

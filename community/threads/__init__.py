@@ -1,4 +1,5 @@
 """Discussion threads on local issues, with comments, supports and official answers."""
+
 from flask import Blueprint
 
 bp = Blueprint("threads", __name__)

@@ -1,4 +1,5 @@
 """Thread forms: shape checks and messages in the user's language."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
@@ -17,19 +18,24 @@ COMMENT_MAX = 5_000
 class ThreadForm(FlaskForm):
     """Raise a local issue."""
 
-    title = StringField(_l("Title"), validators=[required(), length(8, TITLE_MAX)],
-                        filters=[lambda value: value.strip() if value else value],
-                        description=_l("Say what and where, e.g. «No street lights on Abai street in Shamalgan»."))
-    body = TextAreaField(_l("Describe the issue"), validators=[required(), length(20, BODY_MAX)],
-                         description=_l("Markdown is allowed: **bold**, *italic*, lists and links."))
+    title = StringField(
+        _l("Title"),
+        validators=[required(), length(8, TITLE_MAX)],
+        filters=[lambda value: value.strip() if value else value],
+        description=_l("Say what and where, e.g. «No street lights on Abai street in Shamalgan»."),
+    )
+    body = TextAreaField(
+        _l("Describe the issue"),
+        validators=[required(), length(20, BODY_MAX)],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     category = SelectField(
         _l("Category"),
         choices=[SelectChoice(category.value, category.label) for category in Category],
         validate_choice=False,
     )
-    addressed_to = SelectField(_l("Address it to a deputy (optional)"), validate_choice=False,
-                               validators=[Optional()])
+    addressed_to = SelectField(_l("Address it to a deputy (optional)"), validate_choice=False, validators=[Optional()])
     submission_key = SubmissionKeyField()
 
     def load_choices(self, deputies) -> None:
@@ -64,4 +70,3 @@ class CommentEditForm(FlaskForm):
     """Change one's own comment."""
 
     body = TextAreaField(_l("Your comment"), validators=[required(), length(2, COMMENT_MAX)])
-

@@ -1,4 +1,5 @@
 """Threads, their comments, supports, follows and state history."""
+
 import enum
 from datetime import datetime
 

@@ -1,4 +1,5 @@
 """Thread workflows: listing, starting, commenting, supporting, answering and state changes."""
+
 from dataclasses import dataclass
 
 from flask import abort
@@ -194,8 +195,12 @@ def official_answers(thread: Thread) -> list[Comment]:
     return list(
         db.session.scalars(
             db.select(Comment)
-            .where(Comment.thread_id == thread.id, Comment.official.is_(True), Comment.hidden_at.is_(None),
-                   Comment.deleted_at.is_(None))
+            .where(
+                Comment.thread_id == thread.id,
+                Comment.official.is_(True),
+                Comment.hidden_at.is_(None),
+                Comment.deleted_at.is_(None),
+            )
             .options(joinedload(Comment.author))
             .order_by(Comment.created_at)
         )
@@ -222,8 +227,9 @@ def page_of(comment: Comment) -> int:
     return (earlier or 0) // COMMENTS_PER_PAGE + 1
 
 
-def add_comment(thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None,
-                official: bool = False) -> tuple[Comment, bool]:
+def add_comment(
+    thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None, official: bool = False
+) -> tuple[Comment, bool]:
     """Add a comment or reply once per submission key, keeping the counts; returns it and whether it is new."""
     existing = _submitted(Comment, author, submission_key)
     if existing:

@@ -1,4 +1,5 @@
 """Thread pages: the list, starting a thread, a thread with its comments, and every action on them."""
+
 from flask import abort, current_app, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -61,7 +62,6 @@ def _comment_limit() -> str:
     return posting_limit("COMMENT")
 
 
-
 @bp.get("/threads/")
 def index():
     """List local issues with filters, sorting, search and pages; anyone may look."""
@@ -78,10 +78,15 @@ def index():
 
 
 @bp.route("/threads/new", methods=["GET", "POST"])
-@limiter.limit(_thread_limit, key_func=user_or_address_key, methods=["POST"], scope="thread-user",
-               deduct_when=made_new_post)
-@limiter.limit(lambda: current_app.config["THREAD_ADDRESS_LIMIT"], methods=["POST"], scope="thread-address",
-               deduct_when=made_new_post)
+@limiter.limit(
+    _thread_limit, key_func=user_or_address_key, methods=["POST"], scope="thread-user", deduct_when=made_new_post
+)
+@limiter.limit(
+    lambda: current_app.config["THREAD_ADDRESS_LIMIT"],
+    methods=["POST"],
+    scope="thread-address",
+    deduct_when=made_new_post,
+)
 def new():
     """Raise a local issue; signed-in residents who are not suspended."""
     ensure(can_start_thread(current_user))
@@ -111,8 +116,14 @@ def edit_issue(thread_id: int):
     """Edit one's own thread while it is open or answered; it is marked edited."""
     thread = thread_for(thread_id, current_user)
     ensure(can_edit_thread(current_user, thread))
-    form = ThreadForm(data={"title": thread.title, "body": thread.body, "locality": thread.locality_id,
-                            "category": thread.category.value})
+    form = ThreadForm(
+        data={
+            "title": thread.title,
+            "body": thread.body,
+            "locality": thread.locality_id,
+            "category": thread.category.value,
+        }
+    )
     del form.addressed_to
     form.locality.load_choices()
     if form.validate_on_submit():
@@ -153,8 +164,7 @@ def show(thread_id: int, slug: str | None = None):
 
 @bp.post("/threads/<int:thread_id>/comments")
 @limiter.limit(_comment_limit, key_func=user_or_address_key, scope="comment-user", deduct_when=made_new_post)
-@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_LIMIT"], scope="comment-address",
-               deduct_when=made_new_post)
+@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_LIMIT"], scope="comment-address", deduct_when=made_new_post)
 def comment(thread_id: int):
     """Add a comment or a reply; htmx gets the comments section back, others go to the new comment."""
     thread = thread_for(thread_id, current_user)
@@ -174,8 +184,9 @@ def comment(thread_id: int):
             return render("threads/show.html", block="comments", **_thread_context(thread, page))
         flash(_("Your comment is published."), "success")
         return redirect_to(target)
-    return render("threads/show.html", block="comments", status=INVALID,
-                  **_thread_context(thread, 1, comment_form=form))
+    return render(
+        "threads/show.html", block="comments", status=INVALID, **_thread_context(thread, 1, comment_form=form)
+    )
 
 
 @bp.post("/threads/<int:thread_id>/answer")
@@ -189,8 +200,7 @@ def answer(thread_id: int):
         db.session.commit()
         flash(_("The official answer is published."), "success")
         return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
-    return render("threads/show.html", block="comments", status=INVALID,
-                  **_thread_context(thread, 1, answer_form=form))
+    return render("threads/show.html", block="comments", status=INVALID, **_thread_context(thread, 1, answer_form=form))
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -222,8 +232,7 @@ def delete(comment_id: int):
 
 def _comment_url(comment) -> str:
     thread = comment.thread
-    return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page_of(comment),
-                   _anchor=comment.anchor)
+    return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page_of(comment), _anchor=comment.anchor)
 
 
 def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, back: str, comment=None):
@@ -246,9 +255,15 @@ def toggle_thread_support(thread_id: int):
     """Support a thread once, or take the support back; the button swaps in place with htmx."""
     thread = thread_for(thread_id, current_user)
     ensure(can_support(current_user))
-    return _toggled(request.endpoint.endswith(".unsupport_thread"), support_thread, withdraw_thread_support, thread,
-                    "threads/show.html", "thread_support", url_for("threads.show", thread_id=thread.id,
-                                                                   slug=thread.slug))
+    return _toggled(
+        request.endpoint.endswith(".unsupport_thread"),
+        support_thread,
+        withdraw_thread_support,
+        thread,
+        "threads/show.html",
+        "thread_support",
+        url_for("threads.show", thread_id=thread.id, slug=thread.slug),
+    )
 
 
 @bp.post("/comments/<int:comment_id>/support", endpoint="support_comment")
@@ -258,8 +273,16 @@ def toggle_comment_support(comment_id: int):
     """Support a comment once, or take the support back; the button swaps in place with htmx."""
     comment = comment_for(comment_id, current_user)
     ensure(can_support(current_user))
-    return _toggled(request.endpoint.endswith(".unsupport_comment"), support_comment, withdraw_comment_support,
-                    comment, "threads/_comment.html", "comment_support", _comment_url(comment), comment=comment)
+    return _toggled(
+        request.endpoint.endswith(".unsupport_comment"),
+        support_comment,
+        withdraw_comment_support,
+        comment,
+        "threads/_comment.html",
+        "comment_support",
+        _comment_url(comment),
+        comment=comment,
+    )
 
 
 @bp.post("/threads/<int:thread_id>/follow", endpoint="follow")
@@ -272,8 +295,15 @@ def toggle_follow(thread_id: int):
     back = request.form.get("next", "")
     if not is_local_url(back):
         back = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
-    return _toggled(request.endpoint.endswith(".unfollow"), follow_thread, unfollow_thread, thread,
-                    "threads/_follow.html", None, back)
+    return _toggled(
+        request.endpoint.endswith(".unfollow"),
+        follow_thread,
+        unfollow_thread,
+        thread,
+        "threads/_follow.html",
+        None,
+        back,
+    )
 
 
 @bp.post("/threads/<int:thread_id>/resolve")

@@ -1,4 +1,5 @@
 """A forgotten password is reset by an e-mailed one-time link: hashed, valid an hour, used once."""
+
 import re
 from datetime import timedelta
 

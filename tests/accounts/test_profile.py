@@ -1,4 +1,5 @@
 """Profiles: public facts for everyone, the e-mail only for the owner and admins, edits by the owner."""
+
 from community.accounts.models import User
 from community.extensions import db
 

@@ -1,4 +1,5 @@
 """Login is limited per account and per address: the 11th bad password in 10 minutes gets 429."""
+
 from tests.factories import PASSWORD
 
 

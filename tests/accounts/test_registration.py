@@ -1,4 +1,5 @@
 """A visitor registers with e-mail, name, password and home locality."""
+
 import threading
 
 import pytest

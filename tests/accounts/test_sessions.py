@@ -1,4 +1,5 @@
 """Signing in and out: sessions live on the server, so a copied cookie dies with them."""
+
 from community.accounts.models import LoginSession, User
 from community.extensions import db
 from tests.factories import PASSWORD
@@ -100,8 +101,16 @@ def test_next_only_leads_within_the_site(client, resident):
 def test_next_refuses_every_way_out_of_the_site():
     from community.core.security import is_local_url
 
-    for bad in ("//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "", "evil",
-                "/\n/evil.example", "/ /evil"):
+    for bad in (
+        "//evil.example",
+        "/\\evil.example",
+        "/\t/evil.example",
+        "https://evil.example",
+        "",
+        "evil",
+        "/\n/evil.example",
+        "/ /evil",
+    ):
         assert not is_local_url(bad), bad
     for good in ("/", "/places/", "/threads/3-abai?page=2#comment-9"):
         assert is_local_url(good), good

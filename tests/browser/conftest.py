@@ -1,4 +1,5 @@
 """Browser tests: Debian's Chromium driven by Playwright, htmx served from the npm registry's copy."""
+
 import base64
 import hashlib
 import os
@@ -42,10 +43,17 @@ def fetch_htmx() -> Path:
     if not npm:
         unavailable("npm is not installed, so htmx cannot be taken from the npm registry")
     CACHE.mkdir(parents=True, exist_ok=True)
-    packed = subprocess.run(
-        [npm, "pack", f"htmx.org@{Config.HTMX_VERSION}", "--silent", "--pack-destination", str(CACHE)],
-        check=True, capture_output=True, text=True, timeout=120,
-    ).stdout.strip().splitlines()[-1]
+    packed = (
+        subprocess.run(
+            [npm, "pack", f"htmx.org@{Config.HTMX_VERSION}", "--silent", "--pack-destination", str(CACHE)],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     with tarfile.open(CACHE / packed) as archive:
         member = archive.extractfile("package/dist/htmx.min.js")
         target.write_bytes(member.read())

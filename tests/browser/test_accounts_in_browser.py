@@ -1,4 +1,5 @@
 """What only a browser shows: htmx loads under its SRI hash, forms work with and without JavaScript."""
+
 import uuid
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """Dialogue sessions in real browsers: what a moderator does appears on a participant's open page by itself."""
+
 import time
 import uuid
 

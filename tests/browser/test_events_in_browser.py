@@ -1,4 +1,5 @@
 """Events in a real browser: register and cancel without a reload."""
+
 import pytest
 
 from tests.browser.test_threads_in_browser import navigations, sign_in

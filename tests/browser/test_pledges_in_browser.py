@@ -1,4 +1,5 @@
 """The pledge tracker in a real browser: a deputy updates from a phone, a resident disputes."""
+
 import re
 import uuid
 

@@ -1,4 +1,5 @@
 """Threads in a real browser: comments and supports without reloads, infinite scroll, live filtering, no-JS flow."""
+
 import re
 import uuid
 

@@ -1,4 +1,5 @@
 """The database layer: migrations match the models; SQLite is set up for concurrent use."""
+
 import threading
 
 import pytest

@@ -1,4 +1,5 @@
 """Error pages speak the user's language and never show a traceback."""
+
 import pytest
 from flask import abort
 

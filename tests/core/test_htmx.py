@@ -1,4 +1,5 @@
 """One helper decides page or fragment; htmx redirects become HX-Redirect."""
+
 import pytest
 
 HTMX = {"HX-Request": "true"}

@@ -1,4 +1,5 @@
 """Kazakh first, Russian and English by choice; the choice is remembered; formats follow the locale."""
+
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -69,9 +70,7 @@ def test_no_catalog_has_an_untranslated_or_fuzzy_entry(lang):
         template = read_po(pot)
     missing = [m.id for m in template if m.id and m.id not in catalog]
     untranslated = [
-        m.id
-        for m in catalog
-        if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
+        m.id for m in catalog if m.id and (m.fuzzy or not (all(m.string) if isinstance(m.string, tuple) else m.string))
     ]
     assert not missing, f"{lang}: {len(missing)} not in the catalog (run flask translate update): {missing[:5]}"
     assert not untranslated, f"{lang}: {len(untranslated)} untranslated or fuzzy, e.g. {untranslated[:5]}"

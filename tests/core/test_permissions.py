@@ -1,4 +1,5 @@
 """The rules in core/permissions.py and the decorator that applies them to views."""
+
 import pytest
 from flask_login import login_user
 from werkzeug.exceptions import Forbidden

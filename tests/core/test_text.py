@@ -1,4 +1,5 @@
 """User Markdown becomes safe HTML: no script, handler, javascript: link or htmx attribute survives."""
+
 import re
 from html.parser import HTMLParser
 
@@ -16,7 +17,7 @@ XSS_CORPUS = [
     "<svg><script>alert(1)</script></svg>",
     "<body onload=alert(1)>",
     "<iframe src=javascript:alert(1)></iframe>",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "[click](javascript:alert(1))",
     "[click](JaVaScRiPt:alert(1))",
     "[click](java\tscript:alert(1))",
@@ -24,31 +25,31 @@ XSS_CORPUS = [
     "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "[click](vbscript:msgbox(1))",
     "![x](javascript:alert(1))",
-    "![x](x\" onerror=\"alert(1))",
-    "<a href=\"/x\" hx-get=\"/auth/logout\" hx-trigger=\"load\">x</a>",
-    "<div data-hx-post=\"/auth/logout\" data-hx-trigger=\"load\">x</div>",
-    "<div hx-on:click=\"alert(1)\">x</div>",
-    "<form action=\"/auth/logout\" method=\"post\"><button>x</button></form>",
+    '![x](x" onerror="alert(1))',
+    '<a href="/x" hx-get="/auth/logout" hx-trigger="load">x</a>',
+    '<div data-hx-post="/auth/logout" data-hx-trigger="load">x</div>',
+    '<div hx-on:click="alert(1)">x</div>',
+    '<form action="/auth/logout" method="post"><button>x</button></form>',
     "<input autofocus onfocus=alert(1)>",
     "<details open ontoggle=alert(1)>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<style>body{background:url(javascript:alert(1))}</style>",
     "<object data=javascript:alert(1)>",
     "<embed src=javascript:alert(1)>",
-    "<meta http-equiv=refresh content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"javascript:alert(1)//\">",
-    "<p style=\"background:url(javascript:alert(1))\">x</p>",
+    '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<p style="background:url(javascript:alert(1))">x</p>',
     "<<script>script>alert(1)<</script>/script>",
-    "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
+    '<!--<img src="--><img src=x onerror=alert(1)//">',
     "`<script>alert(1)</script>`",
     "```\n<script>alert(1)</script>\n```",
-    "[a](https://example.kz \"t\\\" onmouseover=alert(1) x=\\\"\")",
-    "<a href=\"https://example.kz\" onclick=\"alert(1)\">ok</a>",
+    '[a](https://example.kz "t\\" onmouseover=alert(1) x=\\"")',
+    '<a href="https://example.kz" onclick="alert(1)">ok</a>',
     "<ScRiPt>alert(1)</ScRiPt>",
-    "<img src=\"x\" hx-get=\"/\">",
+    '<img src="x" hx-get="/">',
     "[x](  javascript:alert(1)  )",
     "<x onclick=alert(1)>x</x>",
-    "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:alert(1)\">x</a>",
+    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;:alert(1)">x</a>',
 ]
 
 ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:")
@@ -111,8 +112,31 @@ def test_excerpt_is_plain_text_cut_at_a_word():
 
 
 PIECES = st.sampled_from(
-    ["<", ">", "\"", "'", "=", "javascript:", "onerror", "onload", "hx-get", "data-hx-post", "script",
-     "[x](", ")", "![i](", "&#106;", "<a href=", "<img src=x ", "`", "\n", " ", "svg", "style", "**"]
+    [
+        "<",
+        ">",
+        '"',
+        "'",
+        "=",
+        "javascript:",
+        "onerror",
+        "onload",
+        "hx-get",
+        "data-hx-post",
+        "script",
+        "[x](",
+        ")",
+        "![i](",
+        "&#106;",
+        "<a href=",
+        "<img src=x ",
+        "`",
+        "\n",
+        " ",
+        "svg",
+        "style",
+        "**",
+    ]
 )
 
 
@@ -122,8 +146,18 @@ def test_no_generated_input_produces_active_content(source):
     assert_safe(str(render_markdown(source)))
 
 
-@pytest.mark.parametrize("value, expected", [("=SUM(A1)", "'=SUM(A1)"), ("+7 701", "'+7 701"), ("-1", "'-1"),
-                                             ("@here", "'@here"), ("Әсел", "Әсел"), (42, 42), ("", "")])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=SUM(A1)", "'=SUM(A1)"),
+        ("+7 701", "'+7 701"),
+        ("-1", "'-1"),
+        ("@here", "'@here"),
+        ("Әсел", "Әсел"),
+        (42, 42),
+        ("", ""),
+    ],
+)
 def test_spreadsheet_cells_never_start_like_a_formula(value, expected):
     from community.core.text import spreadsheet_safe
 

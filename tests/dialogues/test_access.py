@@ -1,4 +1,5 @@
 """Who may do what in dialogue sessions: every route × every role."""
+
 import pytest
 
 from community.dialogues.models import DialogueSession, Question, SessionState
@@ -23,15 +24,17 @@ def dialogue(moderator, village):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", ["/dialogues/", "/dialogues/{id}", "/dialogues/{id}/screen",
-                                  "/dialogues/{id}/minutes.csv"])
+@pytest.mark.parametrize(
+    "page", ["/dialogues/", "/dialogues/{id}", "/dialogues/{id}/screen", "/dialogues/{id}/minutes.csv"]
+)
 def test_public_pages_open_for_everyone(app, dialogue, role, page):
     assert client_as(app, role).get(page.format(id=dialogue.id)).status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", ["/dialogues/new", "/dialogues/{id}/console", "/dialogues/{id}/edit",
-                                  "/dialogues/questions/{q}/follow-up"])
+@pytest.mark.parametrize(
+    "page", ["/dialogues/new", "/dialogues/{id}/console", "/dialogues/{id}/edit", "/dialogues/questions/{q}/follow-up"]
+)
 def test_only_moderators_open_the_running_pages(app, dialogue, resident, role, page):
     question = create_question(dialogue, resident)
     response = client_as(app, role).get(page.format(id=dialogue.id, q=question.id))
@@ -42,9 +45,10 @@ def test_only_moderators_open_the_running_pages(app, dialogue, resident, role, p
 @pytest.mark.parametrize("step", ["approve", "current", "hide", "answer", "correct", "merge"])
 def test_only_moderators_take_console_steps(app, dialogue, resident, role, step):
     question = create_question(dialogue, resident, state="pending")
-    response = client_as(app, role).submit(f"/dialogues/questions/{question.id}/{step}",
-                                           {"reason": "Ереже бұзылды", "note": "Жауап", "body": "Түзетілген мәтін",
-                                            "into": question.id})
+    response = client_as(app, role).submit(
+        f"/dialogues/questions/{question.id}/{step}",
+        {"reason": "Ереже бұзылды", "note": "Жауап", "body": "Түзетілген мәтін", "into": question.id},
+    )
     assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
 
 
@@ -53,8 +57,9 @@ def test_only_moderators_take_console_steps(app, dialogue, resident, role, step)
 def test_only_moderators_move_a_session(app, dialogue, role, move):
     response = client_as(app, role).submit(f"/dialogues/{dialogue.id}/{move}")
     assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
-    expected = SessionState.LIVE if RUNS[role] != 200 else {"pause": SessionState.PAUSED,
-                                                            "close": SessionState.CLOSED}[move]
+    expected = (
+        SessionState.LIVE if RUNS[role] != 200 else {"pause": SessionState.PAUSED, "close": SessionState.CLOSED}[move]
+    )
     db.session.expire_all()
     assert db.session.get(DialogueSession, dialogue.id).state is expected
 
@@ -71,17 +76,22 @@ def test_signed_in_people_ask_and_vote_visitors_are_sent_to_sign_in(app, dialogu
 
 
 @pytest.mark.parametrize("state", ["paused", "closed"])
-def test_no_questions_or_votes_on_a_break_or_after_the_session(app, moderator, village, resident, state,
-                                                               other_resident):
+def test_no_questions_or_votes_on_a_break_or_after_the_session(
+    app, moderator, village, resident, state, other_resident
+):
     dialogue = create_dialogue(moderator, village, state=state)
     question = create_question(dialogue, other_resident)
     client = client_as(app, "resident")
-    asked = client.submit(f"/dialogues/{dialogue.id}/questions?lang=en", {"body": "Үзіліс кезіндегі сұрақ"},
-                          headers={"HX-Request": "true"})
+    asked = client.submit(
+        f"/dialogues/{dialogue.id}/questions?lang=en",
+        {"body": "Үзіліс кезіндегі сұрақ"},
+        headers={"HX-Request": "true"},
+    )
     assert asked.status_code == 422
     assert ("on a break" if state == "paused" else "no longer takes questions") in asked.get_data(as_text=True)
-    voted = client.submit(f"/dialogues/questions/{question.id}/vote?lang=en", {"vote": "1"},
-                          headers={"HX-Request": "true"})
+    voted = client.submit(
+        f"/dialogues/questions/{question.id}/vote?lang=en", {"vote": "1"}, headers={"HX-Request": "true"}
+    )
     assert voted.status_code == 200 and 'aria-pressed="true"' not in voted.get_data(as_text=True)
     assert client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"}).status_code == 303
     assert db.session.scalar(db.select(db.func.count(Question.id)).filter_by(body="Үзіліс кезіндегі сұрақ")) == 0

@@ -1,4 +1,5 @@
 """Dialogue pages: the participant's page and its live region, the console, the screen, minutes, access, anonymity."""
+
 import re
 import time
 from unittest import mock
@@ -36,8 +37,7 @@ def test_the_list_shows_live_upcoming_and_past_sessions(client, moderator, villa
     assert "<html" not in fragment and 'id="dialogue-results"' in fragment
 
 
-def test_a_resident_asks_and_sees_the_question_pending_while_others_do_not(client, app, dialogue, resident,
-                                                                           login_as):
+def test_a_resident_asks_and_sees_the_question_pending_while_others_do_not(client, app, dialogue, resident, login_as):
     login_as(resident)
     response = client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Ауылға автобус қатынайды ма?"})
     assert response.status_code == 303
@@ -50,8 +50,9 @@ def test_a_resident_asks_and_sees_the_question_pending_while_others_do_not(clien
 
 def test_asking_with_htmx_answers_the_form_block_and_asks_the_list_to_refresh(client, dialogue, resident, login_as):
     login_as(resident)
-    response = client.submit(f"/dialogues/{dialogue.id}/questions?lang=en", {"body": "When will the road be fixed?"},
-                             headers=HTMX)
+    response = client.submit(
+        f"/dialogues/{dialogue.id}/questions?lang=en", {"body": "When will the road be fixed?"}, headers=HTMX
+    )
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and 'id="ask"' in body
     assert "once a moderator approves it" in body
@@ -71,20 +72,23 @@ def test_a_bad_question_gets_a_message_not_an_error(client, dialogue, resident, 
     login_as(resident)
     response = client.submit(f"/dialogues/{dialogue.id}/questions?lang=ru", {"body": body}, headers=HTMX)
     assert response.status_code == status
-    assert "class=\"error\"" in response.get_data(as_text=True)
+    assert 'class="error"' in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Question.id))) == 0
 
 
 def test_questions_have_a_rate_limit(client, app, dialogue, resident, login_as):
     login_as(resident)
     with mock.patch.dict(app.config, {"QUESTION_LIMIT": "2 per hour", "QUESTION_LIMIT_NEW": "2 per hour"}):
-        codes = [client.submit(f"/dialogues/{dialogue.id}/questions", {"body": f"Сұрақ нөмірі {n}"}).status_code
-                 for n in range(3)]
+        codes = [
+            client.submit(f"/dialogues/{dialogue.id}/questions", {"body": f"Сұрақ нөмірі {n}"}).status_code
+            for n in range(3)
+        ]
     assert codes == [303, 303, 429]
 
 
-def test_anonymous_authors_never_reach_public_pages_fragments_screen_or_minutes(client, app, dialogue, moderator,
-                                                                               login_as):
+def test_anonymous_authors_never_reach_public_pages_fragments_screen_or_minutes(
+    client, app, dialogue, moderator, login_as
+):
     author = create_user("resident", name=SECRET_NAME)
     question = create_question(dialogue, author, body="Әкімдіктің шешімі неге жарияланбады?", anonymous=True)
     db.session.get(DialogueSession, dialogue.id).current_question_id = question.id
@@ -143,8 +147,9 @@ def test_the_etag_differs_between_viewers_and_languages(client, app, dialogue, r
     assert plain.status_code == 200 and "<html" in plain.get_data(as_text=True)
 
 
-def test_voting_with_htmx_swaps_the_live_region_and_without_redirects(client, dialogue, resident, other_resident,
-                                                                     login_as):
+def test_voting_with_htmx_swaps_the_live_region_and_without_redirects(
+    client, dialogue, resident, other_resident, login_as
+):
     question = create_question(dialogue, other_resident)
     login_as(resident)
     swapped = client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"}, headers=HTMX)
@@ -164,14 +169,16 @@ def test_the_moderator_works_the_queue_from_the_console(client, dialogue, reside
     assert client.submit(f"/dialogues/questions/{duplicate.id}/merge", {"into": waiting.id}).status_code == 303
     assert client.submit(f"/dialogues/questions/{waiting.id}/current").status_code == 303
     assert db.session.get(DialogueSession, dialogue.id).current_question_id == waiting.id
-    assert client.submit(f"/dialogues/questions/{waiting.id}/answer", {"note": "Келесі жылы салынады"}).status_code \
-        == 303
+    assert (
+        client.submit(f"/dialogues/questions/{waiting.id}/answer", {"note": "Келесі жылы салынады"}).status_code == 303
+    )
     db.session.expire_all()
     assert db.session.get(Question, waiting.id).state is QuestionState.ANSWERED
     assert db.session.get(Question, duplicate.id).state is QuestionState.MERGED
     again = client.submit(f"/dialogues/questions/{waiting.id}/answer?lang=en", {"note": "Екінші рет"}, headers=HTMX)
     assert again.status_code == 200 and "Another moderator has just handled this question" in again.get_data(
-        as_text=True)
+        as_text=True
+    )
     log = client.get(f"/dialogues/{dialogue.id}/console").get_data(as_text=True)
     assert "Келесі жылы салынады" in log
 
@@ -186,8 +193,11 @@ def test_a_hide_without_a_reason_is_refused_with_a_message(client, dialogue, res
 
 def test_a_question_from_the_hall_is_typed_in_by_a_moderator(client, dialogue, moderator, login_as):
     login_as(moderator)
-    response = client.submit(f"/dialogues/{dialogue.id}/hall", {"body": "Ауыл клубын жөндеу қашан?",
-                                                               "speaker_name": "Сәуле Қасымова"}, headers=HTMX)
+    response = client.submit(
+        f"/dialogues/{dialogue.id}/hall",
+        {"body": "Ауыл клубын жөндеу қашан?", "speaker_name": "Сәуле Қасымова"},
+        headers=HTMX,
+    )
     assert response.status_code == 200 and response.headers["HX-Trigger"] == "dialogue-changed"
     page = client.get(f"/dialogues/{dialogue.id}").get_data(as_text=True)
     assert "Ауыл клубын жөндеу қашан?" in page and "Сәуле Қасымова" in page
@@ -201,8 +211,13 @@ def test_a_promised_follow_up_becomes_a_pledge_of_the_deputy(client, dialogue, r
     login_as(moderator)
     form = client.get(f"/dialogues/questions/{question.id}/follow-up").get_data(as_text=True)
     key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
-    data = {"deputy": str(person.id), "title": "Ауыл жолын асфальттау", "category": "roads",
-            "text": "Келесі жазда ауылдың негізгі көшесі асфальтталады деп уәде берді.", "submission_key": key}
+    data = {
+        "deputy": str(person.id),
+        "title": "Ауыл жолын асфальттау",
+        "category": "roads",
+        "text": "Келесі жазда ауылдың негізгі көшесі асфальтталады деп уәде берді.",
+        "submission_key": key,
+    }
     for _ in range(2):
         assert client.submit(f"/dialogues/questions/{question.id}/follow-up", data).status_code in (303, 409)
     pledges = list(db.session.scalars(db.select(Pledge)))
@@ -213,8 +228,7 @@ def test_a_promised_follow_up_becomes_a_pledge_of_the_deputy(client, dialogue, r
     assert question.state is QuestionState.PROMISED and question.pledge_id == pledges[0].id
 
 
-def test_closing_publishes_minutes_with_figures_commitments_and_a_csv(client, dialogue, resident, moderator,
-                                                                      login_as):
+def test_closing_publishes_minutes_with_figures_commitments_and_a_csv(client, dialogue, resident, moderator, login_as):
     answered = create_question(dialogue, resident, body="Жауап берілген сұрақ", state="answered", votes=2)
     answered.answer_note = "Биыл шешіледі"
     db.session.commit()
@@ -232,16 +246,19 @@ def test_closing_publishes_minutes_with_figures_commitments_and_a_csv(client, di
     assert db.session.get(DialogueSession, dialogue.id).state is SessionState.CLOSED
 
 
-def test_an_open_question_becomes_a_local_issue_for_a_linked_deputy(client, moderator, village, resident, deputy,
-                                                                    login_as):
+def test_an_open_question_becomes_a_local_issue_for_a_linked_deputy(
+    client, moderator, village, resident, deputy, login_as
+):
     person = create_deputy(name="Гүлнар Әбдіқадырова", user=deputy)
     dialogue = create_dialogue(moderator, village, state="closed", deputies=[person])
     question = create_question(dialogue, resident, body="Ауылға дәрігер қашан келеді?")
     login_as(moderator)
     form = client.get(f"/dialogues/questions/{question.id}/to-issue").get_data(as_text=True)
     key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
-    response = client.submit(f"/dialogues/questions/{question.id}/to-issue",
-                             {"deputy": str(person.id), "category": "health", "submission_key": key})
+    response = client.submit(
+        f"/dialogues/questions/{question.id}/to-issue",
+        {"deputy": str(person.id), "category": "health", "submission_key": key},
+    )
     assert response.status_code == 303
     thread = db.session.scalar(db.select(Thread))
     assert thread.addressed_to_id == deputy.id and thread.title == "Ауылға дәрігер қашан келеді?"
@@ -283,11 +300,17 @@ def test_a_forged_post_is_refused_with_a_message_in_the_page(client, dialogue, r
 
 
 @pytest.mark.parametrize("count", [5, 60])
-def test_live_pages_run_the_same_queries_however_many_questions(client, dialogue, resident, moderator, login_as,
-                                                                 count, request):
+def test_live_pages_run_the_same_queries_however_many_questions(
+    client, dialogue, resident, moderator, login_as, count, request
+):
     for number in range(count):
-        create_question(dialogue, resident, body=f"Сұрақ нөмірі {number}",
-                        state=["approved", "pending", "answered", "hidden"][number % 4], anonymous=number % 2 == 0)
+        create_question(
+            dialogue,
+            resident,
+            body=f"Сұрақ нөмірі {number}",
+            state=["approved", "pending", "answered", "hidden"][number % 4],
+            anonymous=number % 2 == 0,
+        )
     login_as(moderator)
     counts = []
     urls = [f"/dialogues/{dialogue.id}", f"/dialogues/{dialogue.id}/console", f"/dialogues/{dialogue.id}/screen"]
@@ -326,16 +349,27 @@ def test_a_moderator_announces_edits_opens_pauses_and_resumes_a_session(client, 
     bad = client.submit("/dialogues/new?lang=en", {"title": "Жоқ", "scheduled_at": "кеше"}, headers=HTMX)
     assert bad.status_code == 422 and "From 5 to 200 characters." in bad.get_data(as_text=True)
     assert "Not a valid datetime value." in bad.get_data(as_text=True)
-    data = {"title": "Жастармен ашық диалог", "topic": "Спорт алаңдары", "description": "**Барлығы** шақырылады",
-            "scheduled_at": "2026-12-05T15:00", "locality": str(village.id), "event": str(event.id),
-            "deputies": [str(person.id)], "premoderation": "y"}
+    data = {
+        "title": "Жастармен ашық диалог",
+        "topic": "Спорт алаңдары",
+        "description": "**Барлығы** шақырылады",
+        "scheduled_at": "2026-12-05T15:00",
+        "locality": str(village.id),
+        "event": str(event.id),
+        "deputies": [str(person.id)],
+        "premoderation": "y",
+    }
     created = client.submit("/dialogues/new", data)
     assert created.status_code == 303
     dialogue = db.session.scalar(db.select(DialogueSession))
     assert dialogue.state is SessionState.SCHEDULED and dialogue.event_id == event.id
     assert [d.id for d in dialogue.deputies] == [person.id] and dialogue.scheduled_at.hour == 10  # 15:00 in Almaty
-    assert client.submit(f"/dialogues/{dialogue.id}/edit", {**data, "title": "Жастармен ашық диалог (өзгерді)",
-                                                            "premoderation": ""}).status_code == 303
+    assert (
+        client.submit(
+            f"/dialogues/{dialogue.id}/edit", {**data, "title": "Жастармен ашық диалог (өзгерді)", "premoderation": ""}
+        ).status_code
+        == 303
+    )
     for move, state in (("open", SessionState.LIVE), ("pause", SessionState.PAUSED), ("resume", SessionState.LIVE)):
         assert client.submit(f"/dialogues/{dialogue.id}/{move}", headers=HTMX).status_code == 200
         db.session.expire_all()
@@ -347,8 +381,9 @@ def test_a_moderator_announces_edits_opens_pauses_and_resumes_a_session(client, 
     assert "The session cannot do that from where it is now." in refused.get_data(as_text=True)
 
 
-def test_an_empty_question_from_the_hall_is_refused_with_a_message_also_without_htmx(client, dialogue, moderator,
-                                                                                     login_as):
+def test_an_empty_question_from_the_hall_is_refused_with_a_message_also_without_htmx(
+    client, dialogue, moderator, login_as
+):
     login_as(moderator)
     for headers in ({}, HTMX):
         response = client.submit(f"/dialogues/{dialogue.id}/hall?lang=en", {"body": ""}, headers=headers)
@@ -377,8 +412,7 @@ def test_merging_into_a_missing_or_the_same_question_says_why(client, dialogue, 
     assert db.session.get(Question, question.id).state is QuestionState.APPROVED
 
 
-@pytest.mark.parametrize("url", ["/dialogues/", "/events/", "/threads/", "/pledges/", "/moderation/log",
-                                 "/deputies/"])
+@pytest.mark.parametrize("url", ["/dialogues/", "/events/", "/threads/", "/pledges/", "/moderation/log", "/deputies/"])
 def test_a_page_number_in_other_digits_is_not_an_error(client, region, url):
     assert client.get(f"{url}?page=%C2%B2").status_code == 200
 
@@ -415,15 +449,23 @@ def test_a_session_linked_to_an_old_event_can_still_be_edited(client, moderator,
     login_as(moderator)
     form = client.get(f"/dialogues/{dialogue.id}/edit").get_data(as_text=True)
     assert re.search(rf'<option selected value="{event.id}">|<option value="{event.id}" selected>', form)
-    response = client.submit(f"/dialogues/{dialogue.id}/edit", {
-        "title": "Жаңартылған атау", "scheduled_at": "2026-12-10T11:00", "locality": str(village.id),
-        "event": str(event.id), "premoderation": "y"})
+    response = client.submit(
+        f"/dialogues/{dialogue.id}/edit",
+        {
+            "title": "Жаңартылған атау",
+            "scheduled_at": "2026-12-10T11:00",
+            "locality": str(village.id),
+            "event": str(event.id),
+            "premoderation": "y",
+        },
+    )
     assert response.status_code == 303
     assert db.session.get(DialogueSession, dialogue.id).event_id == event.id
 
 
-def test_an_author_withdraws_their_question_and_nobody_else_can(client, app, dialogue, resident, other_resident,
-                                                                  moderator, login_as):
+def test_an_author_withdraws_their_question_and_nobody_else_can(
+    client, app, dialogue, resident, other_resident, moderator, login_as
+):
     waiting = create_question(dialogue, resident, state="pending", body="Қате жіберілген сұрақ")
     someone_elses = create_question(dialogue, other_resident, body="Басқа адамның сұрағы")
     login_as(resident)

@@ -1,4 +1,5 @@
 """Dialogue rules: session and question states, votes (also under concurrency), merging, the current question."""
+
 import pytest
 
 from community.dialogues.models import (
@@ -64,7 +65,8 @@ def test_premoderated_questions_wait_and_counts_follow_every_move(dialogue, resi
     db.session.commit()
     assert new and question.state is Q.PENDING and question.body == "Жолды қашан жөндейді?"
     counts = lambda: (lambda d: (d.pending_count, d.open_count, d.answered_count, d.hidden_count))(  # noqa: E731
-        fresh(DialogueSession, dialogue.id))
+        fresh(DialogueSession, dialogue.id)
+    )
     assert counts() == (1, 0, 0, 0)
     approve_question(question, moderator)
     db.session.commit()
@@ -95,9 +97,16 @@ def test_a_repeated_submission_makes_one_question(dialogue, resident):
     assert fresh(DialogueSession, dialogue.id).pending_count == 1
 
 
-@pytest.mark.parametrize("start, move", [
-    ("pending", answer_question), ("answered", approve_question), ("merged", approve_question),
-    ("hidden", answer_question), ("promised", reopen_question)])
+@pytest.mark.parametrize(
+    "start, move",
+    [
+        ("pending", answer_question),
+        ("answered", approve_question),
+        ("merged", approve_question),
+        ("hidden", answer_question),
+        ("promised", reopen_question),
+    ],
+)
 def test_moves_from_the_wrong_state_are_refused(dialogue, resident, moderator, start, move):
     question = create_question(dialogue, resident, state=start)
     with pytest.raises(QuestionMoveRefused):
@@ -141,8 +150,11 @@ def test_parallel_votes_count_once_per_resident(app, dialogue, other_resident):
     voters = [create_user("resident").id for _ in range(12)]
     voters += voters[:6] + voters[:6]
     question_id = question.id
-    outcomes = run_at_once(app, lambda index: vote(db.session.get(User, voters[index]),
-                                                   db.session.get(Question, question_id), True), len(voters))
+    outcomes = run_at_once(
+        app,
+        lambda index: vote(db.session.get(User, voters[index]), db.session.get(Question, question_id), True),
+        len(voters),
+    )
     assert outcomes == [True] * len(voters)
     assert fresh(Question, question_id).vote_count == 12
     assert db.session.scalar(db.select(db.func.count(QuestionVote.id))) == 12
@@ -213,8 +225,11 @@ def test_a_question_from_the_hall_shows_at_once_named_or_anonymous(dialogue, mod
 def test_every_visible_change_raises_the_version(dialogue, resident, moderator):
     versions = [fresh(DialogueSession, dialogue.id).version]
     question, _ = ask_question(dialogue, resident, "Нұсқа өзгереді ме?", False, "v1")
-    for step in (lambda: approve_question(question, moderator), lambda: vote(moderator, question, True),
-                 lambda: set_current(question, moderator)):
+    for step in (
+        lambda: approve_question(question, moderator),
+        lambda: vote(moderator, question, True),
+        lambda: set_current(question, moderator),
+    ):
         db.session.commit()
         versions.append(fresh(DialogueSession, dialogue.id).version)
         step()
@@ -227,9 +242,17 @@ def test_parallel_submissions_of_one_form_make_one_question(app, dialogue, resid
     from community.accounts.models import User
 
     dialogue_id, user_id = dialogue.id, resident.id
-    outcomes = run_at_once(app, lambda _: ask_question(db.session.get(DialogueSession, dialogue_id),
-                                                       db.session.get(User, user_id), "Бір форма, көп басу",
-                                                       False, "one-key")[1], 6)
+    outcomes = run_at_once(
+        app,
+        lambda _: ask_question(
+            db.session.get(DialogueSession, dialogue_id),
+            db.session.get(User, user_id),
+            "Бір форма, көп басу",
+            False,
+            "one-key",
+        )[1],
+        6,
+    )
     assert sorted(outcomes) == [False] * 5 + [True]
     assert db.session.scalar(db.select(db.func.count(Question.id))) == 1
     assert fresh(DialogueSession, dialogue_id).pending_count == 1

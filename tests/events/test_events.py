@@ -1,4 +1,5 @@
 """Events: capacity and the waiting list, cancelling and promotion, deadlines, pages, calendars, access."""
+
 import threading
 from datetime import timedelta
 
@@ -147,16 +148,34 @@ def test_who_may_announce(app, login_as, who, status):
 
 def test_announcing_an_event(client, deputy, village, login_as):
     login_as(deputy)
-    response = client.submit("/events/new?lang=en", {
-        "title": "Қоғамдық қабылдау", "kind": "public_reception", "description": "Депутатпен кездесу.",
-        "starts_at": "2030-03-02T10:00", "ends_at": "2030-03-02T13:00", "locality": str(village.id),
-        "address": "Абай көшесі, 12", "room": "204", "capacity": "20"})
+    response = client.submit(
+        "/events/new?lang=en",
+        {
+            "title": "Қоғамдық қабылдау",
+            "kind": "public_reception",
+            "description": "Депутатпен кездесу.",
+            "starts_at": "2030-03-02T10:00",
+            "ends_at": "2030-03-02T13:00",
+            "locality": str(village.id),
+            "address": "Абай көшесі, 12",
+            "room": "204",
+            "capacity": "20",
+        },
+    )
     assert response.status_code == 303
     event = db.session.scalar(db.select(Event))
     assert event.starts_at.hour == 5  # 10:00 in Almaty is 05:00 UTC
-    bad = client.submit("/events/new?lang=en", {
-        "title": "Қоғамдық қабылдау", "kind": "public_reception", "starts_at": "2030-03-02T10:00",
-        "ends_at": "2030-03-02T09:00", "locality": str(village.id), "capacity": "20"})
+    bad = client.submit(
+        "/events/new?lang=en",
+        {
+            "title": "Қоғамдық қабылдау",
+            "kind": "public_reception",
+            "starts_at": "2030-03-02T10:00",
+            "ends_at": "2030-03-02T09:00",
+            "locality": str(village.id),
+            "capacity": "20",
+        },
+    )
     assert bad.status_code == 422 and "end must come after the start" in bad.get_data(as_text=True)
 
 
@@ -166,8 +185,9 @@ def test_only_organisers_and_moderators_cancel(app, login_as, event, deputy):
     assert db.session.get(Event, event.id).cancelled_at is None
 
 
-def test_the_organiser_sees_registrants_marks_attendance_and_writes_the_report(app, login_as, moderator, village,
-                                                                               resident, deputy):
+def test_the_organiser_sees_registrants_marks_attendance_and_writes_the_report(
+    app, login_as, moderator, village, resident, deputy
+):
     from datetime import timedelta
 
     from community.core.db import utcnow
@@ -208,8 +228,9 @@ def test_residents_see_counts_not_names(client, event, resident, login_as):
 def test_the_month_calendar_with_and_without_htmx(client, moderator, village):
     from datetime import datetime, timezone
 
-    create_event(moderator, village, title="Желтоқсандағы кездесу",
-                 starts_at=datetime(2030, 12, 10, 5, 0, tzinfo=timezone.utc))
+    create_event(
+        moderator, village, title="Желтоқсандағы кездесу", starts_at=datetime(2030, 12, 10, 5, 0, tzinfo=timezone.utc)
+    )
     page = client.get("/events/calendar?month=2030-12&lang=en").get_data(as_text=True)
     assert "<html" in page and "Желтоқсандағы кездесу" in page and "10:00" in page
     assert 'href="/events/calendar?month=2030-11"' in page and 'href="/events/calendar?month=2031-01"' in page
@@ -240,9 +261,19 @@ def test_editing_adds_places_and_moves_the_waiting_list_up(app, login_as, modera
     organiser = login_as(moderator, with_client=app.test_client())
     page = organiser.get(f"/events/{full.id}/edit").get_data(as_text=True)
     assert 'value="1"' in page and full.title in page
-    response = organiser.submit(f"/events/{full.id}/edit", {
-        "title": full.title, "kind": "seminar", "starts_at": "2031-05-05T10:00", "ends_at": "2031-05-05T12:00",
-        "locality": str(village.id), "capacity": "3", "deputies": [str(deputy_profile.id)], "publish": "y"})
+    response = organiser.submit(
+        f"/events/{full.id}/edit",
+        {
+            "title": full.title,
+            "kind": "seminar",
+            "starts_at": "2031-05-05T10:00",
+            "ends_at": "2031-05-05T12:00",
+            "locality": str(village.id),
+            "capacity": "3",
+            "deputies": [str(deputy_profile.id)],
+            "publish": "y",
+        },
+    )
     assert response.status_code == 303
     assert [state_of(p, full) for p in people] == [G, G, G]
     html = app.test_client().get(f"/events/{full.id}").get_data(as_text=True)
@@ -291,30 +322,46 @@ def test_filter_by_organiser_in_the_list_and_the_calendar_feed(client, moderator
     assert [str(item["summary"]) for item in feed.walk("VEVENT")] == ["Депутаттың қабылдауы"]
 
 
-@pytest.mark.parametrize("route, data, allowed", [
-    ("/events/{e}/edit", {"title": "Жаңа атау", "kind": "seminar", "starts_at": "2031-05-05T10:00",
-                          "ends_at": "2031-05-05T12:00", "locality": "{l}", "capacity": "5"},
-     {"organiser", "moderator"}),
-    ("/events/{e}/cancel", {"reason": "Себебі бар"}, {"organiser", "moderator"}),
-    ("/events/{e}/registrants", {"attended": "1"}, set()),  # attendance waits for the start: 409 for managers
-    ("/events/{e}/report", {"report": "Есеп мәтіні"}, {"organiser", "moderator"}),
-    ("/events/{e}/register", {}, {"resident", "organiser", "other deputy", "moderator"}),
-])
+@pytest.mark.parametrize(
+    "route, data, allowed",
+    [
+        (
+            "/events/{e}/edit",
+            {
+                "title": "Жаңа атау",
+                "kind": "seminar",
+                "starts_at": "2031-05-05T10:00",
+                "ends_at": "2031-05-05T12:00",
+                "locality": "{l}",
+                "capacity": "5",
+            },
+            {"organiser", "moderator"},
+        ),
+        ("/events/{e}/cancel", {"reason": "Себебі бар"}, {"organiser", "moderator"}),
+        ("/events/{e}/registrants", {"attended": "1"}, set()),  # attendance waits for the start: 409 for managers
+        ("/events/{e}/report", {"report": "Есеп мәтіні"}, {"organiser", "moderator"}),
+        ("/events/{e}/register", {}, {"resident", "organiser", "other deputy", "moderator"}),
+    ],
+)
 @pytest.mark.parametrize("who", ["visitor", "resident", "organiser", "other deputy", "moderator"])
 def test_event_routes_by_role(app, login_as, deputy, village, moderator, resident, route, data, allowed, who):
     event = create_event(deputy, village, capacity=5)
-    people = {"resident": resident, "organiser": deputy, "other deputy": create_user("deputy"),
-              "moderator": moderator}
+    people = {"resident": resident, "organiser": deputy, "other deputy": create_user("deputy"), "moderator": moderator}
     client = app.test_client()
     if who != "visitor":
         login_as(people[who], with_client=client)
-    before = (db.session.get(Event, event.id).title, db.session.get(Event, event.id).cancelled_at,
-              db.session.scalar(db.select(db.func.count(Registration.id))))
-    response = client.submit(route.format(e=event.id),
-                             {key: value.format(l=village.id) for key, value in data.items()})
+    before = (
+        db.session.get(Event, event.id).title,
+        db.session.get(Event, event.id).cancelled_at,
+        db.session.scalar(db.select(db.func.count(Registration.id))),
+    )
+    response = client.submit(route.format(e=event.id), {key: value.format(l=village.id) for key, value in data.items()})
     db.session.expire_all()
-    after = (db.session.get(Event, event.id).title, db.session.get(Event, event.id).cancelled_at,
-             db.session.scalar(db.select(db.func.count(Registration.id))))
+    after = (
+        db.session.get(Event, event.id).title,
+        db.session.get(Event, event.id).cancelled_at,
+        db.session.scalar(db.select(db.func.count(Registration.id))),
+    )
     if who in allowed:
         assert response.status_code == 303
     elif who == "visitor":
@@ -327,7 +374,7 @@ def test_event_routes_by_role(app, login_as, deputy, village, moderator, residen
 
 def test_the_registrant_csv_keeps_a_formula_like_name_as_text(client, moderator, village, login_as):
     event = create_event(moderator, village, capacity=2)
-    register(create_user("resident", name="=HYPERLINK(\"http://x\")"), event)
+    register(create_user("resident", name='=HYPERLINK("http://x")'), event)
     db.session.commit()
     login_as(moderator)
     body = client.get(f"/events/{event.id}/registrants.csv").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Flags, the moderators' queue and actions, the public log, and hidden content kept out of sight."""
+
 import pytest
 
 from community.accounts.models import User
@@ -122,8 +123,10 @@ def test_official_answers_by_the_addressed_deputy_or_a_moderator(app, login_as, 
     other_deputy = create_user("deputy")
     for user, status in ((resident, 403), (other_deputy, 403), (deputy, 303)):
         c = login_as(user, with_client=app.test_client())
-        response = c.submit(f"/threads/{thread.id}/answer", {"answer-body": "Жөндеу мамырда басталады.",
-                                                               "answer-submission_key": f"a{user.id}"})
+        response = c.submit(
+            f"/threads/{thread.id}/answer",
+            {"answer-body": "Жөндеу мамырда басталады.", "answer-submission_key": f"a{user.id}"},
+        )
         assert response.status_code == status
     answered = db.session.get(Thread, thread.id)
     assert answered.state is ThreadState.ANSWERED
@@ -133,8 +136,12 @@ def test_official_answers_by_the_addressed_deputy_or_a_moderator(app, login_as, 
     assert "Official answer" in html and "Жөндеу мамырда басталады." in html
     later = create_thread(resident, thread.locality)
     moderator_client = login_as(moderator, with_client=app.test_client())
-    assert moderator_client.submit(f"/threads/{later.id}/answer", {"answer-body": "Модератордың жауабы",
-                                                                  "answer-submission_key": "m"}).status_code == 303
+    assert (
+        moderator_client.submit(
+            f"/threads/{later.id}/answer", {"answer-body": "Модератордың жауабы", "answer-submission_key": "m"}
+        ).status_code
+        == 303
+    )
 
 
 def test_moderators_act_from_the_thread_page_and_the_queue(app, login_as, moderator, thread, rude_comment):

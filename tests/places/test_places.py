@@ -1,4 +1,5 @@
 """The locality tree: descendants are found with one query, and pages show the tree."""
+
 from community.accounts.models import User
 from community.extensions import db
 from community.places.models import Locality

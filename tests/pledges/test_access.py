@@ -1,4 +1,5 @@
 """Every mutating pledge route × every kind of user: refused means the database is unchanged."""
+
 import pytest
 
 from community.extensions import db
@@ -7,11 +8,24 @@ from tests.factories import create_deputy, create_user
 
 WHO = ["visitor", "resident", "own deputy", "other deputy", "moderator"]
 ROUTES = [
-    ("/pledges/{p}/updates", {"status": "in_progress", "progress": "40", "note": "Жұмыс жүріп жатыр.",
-                              "submission_key": "a"}, {"own deputy", "moderator"}),
-    ("/deputies/{d}/pledges/new", {"title": "Жаңа уәде атауы", "text": "Ауылға жаңа спорт алаңы саламыз.",
-                                   "source_description": "Кездесу", "made_on": "2023-02-01", "locality": "{l}",
-                                   "category": "sports", "submission_key": "b"}, {"own deputy", "moderator"}),
+    (
+        "/pledges/{p}/updates",
+        {"status": "in_progress", "progress": "40", "note": "Жұмыс жүріп жатыр.", "submission_key": "a"},
+        {"own deputy", "moderator"},
+    ),
+    (
+        "/deputies/{d}/pledges/new",
+        {
+            "title": "Жаңа уәде атауы",
+            "text": "Ауылға жаңа спорт алаңы саламыз.",
+            "source_description": "Кездесу",
+            "made_on": "2023-02-01",
+            "locality": "{l}",
+            "category": "sports",
+            "submission_key": "b",
+        },
+        {"own deputy", "moderator"},
+    ),
     ("/pledges/{p}/check", {"verified": "y", "note": "Тексерілді."}, {"moderator"}),
     ("/pledges/{p}/confirm", {}, {"resident", "other deputy", "moderator"}),
     ("/pledges/{p}/dispute", {"reason": "Жұмыс жүрмей тұр."}, {"resident", "other deputy", "moderator"}),
@@ -30,8 +44,9 @@ def snapshot() -> list:
 
 @pytest.mark.parametrize("route, data, allowed", ROUTES, ids=[route for route, _, _ in ROUTES])
 @pytest.mark.parametrize("who", WHO)
-def test_refused_users_change_nothing(app, login_as, pledge, deputy, deputy_profile, resident, moderator,
-                                      route, data, allowed, who):
+def test_refused_users_change_nothing(
+    app, login_as, pledge, deputy, deputy_profile, resident, moderator, route, data, allowed, who
+):
     other_account = create_user("deputy")
     create_deputy("Сергей Ким", user=other_account)
     pledge.record_update(deputy, PledgeStatus.IN_PROGRESS, 10, "Басталды.", [], "first")

@@ -1,4 +1,5 @@
 """The pledge rules that live with the data: moves, evidence, corrections, guarded writes, append-only history."""
+
 import pytest
 
 from community.extensions import db
@@ -44,8 +45,9 @@ def test_a_stale_write_is_refused(pledge, deputy):
     from sqlalchemy import update
 
     # Another request lands an update behind this one's back; this object still believes update_count is 0.
-    db.session.execute(update(Pledge).where(Pledge.id == pledge.id).values(update_count=1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Pledge).where(Pledge.id == pledge.id).values(update_count=1).execution_options(synchronize_session=False)
+    )
     with pytest.raises(PledgeChanged):
         pledge.record_update(deputy, S.IN_PROGRESS, 10, "Ескі мәлімет.", [], "k7")
 

@@ -1,4 +1,5 @@
 """Pledge tracker pages: directory, scorecard, list and exports, a pledge's page, updates, checks and disputes."""
+
 import csv
 import io
 from datetime import date
@@ -74,9 +75,17 @@ def test_exports_parse_and_agree_with_the_list(client, pledge, deputy_profile, v
 
 def test_the_deputy_updates_with_htmx_and_the_tracker_changes_in_place(client, pledge, deputy, login_as):
     login_as(deputy)
-    response = client.submit(f"/pledges/{pledge.id}/updates?lang=en", {
-        "status": "fulfilled", "progress": "100", "note": "Су мұнарасы іске қосылды.",
-        "evidence": "https://almobl.gov.kz/news/42", "submission_key": "u1"}, headers=HTMX)
+    response = client.submit(
+        f"/pledges/{pledge.id}/updates?lang=en",
+        {
+            "status": "fulfilled",
+            "progress": "100",
+            "note": "Су мұнарасы іске қосылды.",
+            "evidence": "https://almobl.gov.kz/news/42",
+            "submission_key": "u1",
+        },
+        headers=HTMX,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html and 'id="tracker"' in html
     assert "Fulfilled" in html and "Су мұнарасы іске қосылды." in html and "https://almobl.gov.kz/news/42" in html
@@ -86,22 +95,33 @@ def test_the_deputy_updates_with_htmx_and_the_tracker_changes_in_place(client, p
 
 def test_a_plain_update_redirects_to_the_timeline(client, pledge, deputy, login_as):
     login_as(deputy)
-    response = client.submit(f"/pledges/{pledge.id}/updates", {
-        "status": "in_progress", "progress": "20", "note": "Жұмыс басталды бүгін.", "submission_key": "u2"})
+    response = client.submit(
+        f"/pledges/{pledge.id}/updates",
+        {"status": "in_progress", "progress": "20", "note": "Жұмыс басталды бүгін.", "submission_key": "u2"},
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith("#timeline")
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"status": "fulfilled", "progress": "100", "note": "Бітті деп есептейміз."}, "at least one evidence link"),
-    ({"status": "in_progress", "progress": "140", "note": "Жұмыс жүріп жатыр."}, "From 0 to 100"),
-    ({"status": "in_progress", "progress": "20", "note": ""}, "This field is required"),
-    ({"status": "in_progress", "progress": "20", "note": "Сілтеме дұрыс емес.", "evidence": "javascript:alert(1)"},
-     "web address"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"status": "fulfilled", "progress": "100", "note": "Бітті деп есептейміз."}, "at least one evidence link"),
+        ({"status": "in_progress", "progress": "140", "note": "Жұмыс жүріп жатыр."}, "From 0 to 100"),
+        ({"status": "in_progress", "progress": "20", "note": ""}, "This field is required"),
+        (
+            {
+                "status": "in_progress",
+                "progress": "20",
+                "note": "Сілтеме дұрыс емес.",
+                "evidence": "javascript:alert(1)",
+            },
+            "web address",
+        ),
+    ],
+)
 def test_bad_updates_are_refused_with_a_message(client, pledge, deputy, login_as, data, message):
     login_as(deputy)
-    response = client.submit(f"/pledges/{pledge.id}/updates?lang=en", {**data, "submission_key": "bad"},
-                             headers=HTMX)
+    response = client.submit(f"/pledges/{pledge.id}/updates?lang=en", {**data, "submission_key": "bad"}, headers=HTMX)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(PledgeUpdate.id))) == 0
 
@@ -116,8 +136,10 @@ def test_a_repeated_submission_appends_once(client, pledge, deputy, login_as):
 
 def test_moderators_update_on_behalf_and_check(app, pledge, moderator, login_as):
     client = login_as(moderator, with_client=app.test_client())
-    client.submit(f"/pledges/{pledge.id}/updates", {
-        "status": "in_progress", "progress": "20", "note": "Депутаттың өтініші бойынша.", "submission_key": "m1"})
+    client.submit(
+        f"/pledges/{pledge.id}/updates",
+        {"status": "in_progress", "progress": "20", "note": "Депутаттың өтініші бойынша.", "submission_key": "m1"},
+    )
     assert db.session.scalar(db.select(PledgeUpdate)).on_behalf is True
     client.submit(f"/pledges/{pledge.id}/check", {"verified": "y", "note": "Әкімдік растады."})
     check = db.session.scalar(db.select(UpdateCheck))
@@ -142,16 +164,34 @@ def test_residents_confirm_or_dispute_once_with_a_reason(app, pledge, deputy, re
 
 def test_adding_a_pledge(client, deputy_profile, deputy, village, login_as):
     login_as(deputy)
-    response = client.submit(f"/deputies/{deputy_profile.id}/pledges/new", {
-        "title": "Ауылға спорт алаңы", "text": "Мектеп жанынан жасанды жабынды алаң саламыз.",
-        "source_description": "Сайлаушылармен кездесу", "source_url": "https://example.kz/meeting",
-        "made_on": "2023-02-01", "locality": str(village.id), "category": "sports", "submission_key": "n1"})
+    response = client.submit(
+        f"/deputies/{deputy_profile.id}/pledges/new",
+        {
+            "title": "Ауылға спорт алаңы",
+            "text": "Мектеп жанынан жасанды жабынды алаң саламыз.",
+            "source_description": "Сайлаушылармен кездесу",
+            "source_url": "https://example.kz/meeting",
+            "made_on": "2023-02-01",
+            "locality": str(village.id),
+            "category": "sports",
+            "submission_key": "n1",
+        },
+    )
     assert response.status_code == 303
     assert db.session.scalar(db.select(Pledge)).source_description == "Сайлаушылармен кездесу"
-    bad = client.submit(f"/deputies/{deputy_profile.id}/pledges/new?lang=en", {
-        "title": "Ауылға спорт алаңы", "text": "Мектеп жанынан жасанды жабынды алаң саламыз.",
-        "source_description": "Кездесу", "source_url": "javascript://x.kz/%0aalert(1)", "made_on": "2023-02-01",
-        "locality": str(village.id), "category": "sports", "submission_key": "n2"})
+    bad = client.submit(
+        f"/deputies/{deputy_profile.id}/pledges/new?lang=en",
+        {
+            "title": "Ауылға спорт алаңы",
+            "text": "Мектеп жанынан жасанды жабынды алаң саламыз.",
+            "source_description": "Кездесу",
+            "source_url": "javascript://x.kz/%0aalert(1)",
+            "made_on": "2023-02-01",
+            "locality": str(village.id),
+            "category": "sports",
+            "submission_key": "n2",
+        },
+    )
     assert bad.status_code == 422 and "web address" in bad.get_data(as_text=True)
 
 
@@ -174,6 +214,6 @@ def test_each_pledge_has_a_discussion_to_comment_on_and_follow(app, client, pled
 
 
 def test_csv_cells_never_start_a_formula(client, deputy_profile, village):
-    create_pledge(deputy_profile, village, title="=HYPERLINK(\"http://evil.example\")")
+    create_pledge(deputy_profile, village, title='=HYPERLINK("http://evil.example")')
     rows = list(csv.DictReader(io.StringIO(client.get("/pledges.csv").get_data(as_text=True))))
     assert rows[0]["title"].startswith("'=")

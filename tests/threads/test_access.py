@@ -1,4 +1,5 @@
 """Every mutating thread and moderation route × every kind of user: refused means unchanged."""
+
 import pytest
 
 from community.extensions import db
@@ -10,16 +11,30 @@ WHO = ["visitor", "author", "other resident", "addressed deputy", "other deputy"
 
 # route, form data, who may do it (everyone else is refused and nothing changes)
 ROUTES = [
-    ("/threads/{t}/comments", {"body": "Пікір мәтіні", "submission_key": "x"},
-     {"author", "other resident", "addressed deputy", "other deputy", "moderator"}),
-    ("/threads/{t}/answer", {"answer-body": "Ресми жауап", "answer-submission_key": "y"},
-     {"addressed deputy", "moderator"}),
+    (
+        "/threads/{t}/comments",
+        {"body": "Пікір мәтіні", "submission_key": "x"},
+        {"author", "other resident", "addressed deputy", "other deputy", "moderator"},
+    ),
+    (
+        "/threads/{t}/answer",
+        {"answer-body": "Ресми жауап", "answer-submission_key": "y"},
+        {"addressed deputy", "moderator"},
+    ),
     ("/threads/{t}/support", {}, {"author", "other resident", "addressed deputy", "other deputy", "moderator"}),
     ("/threads/{t}/follow", {}, {"other resident", "addressed deputy", "other deputy", "moderator", "author"}),
     ("/threads/{t}/resolve", {}, {"author", "moderator"}),
     ("/threads/{t}/close", {"reason": "Қайталанған"}, {"moderator"}),
-    ("/threads/{t}/edit", {"title": "Жаңа тақырып атауы", "body": "Жаңа сипаттама мәтіні, жиырма таңбадан көп.",
-                           "locality": "{l}", "category": "water"}, {"author"}),
+    (
+        "/threads/{t}/edit",
+        {
+            "title": "Жаңа тақырып атауы",
+            "body": "Жаңа сипаттама мәтіні, жиырма таңбадан көп.",
+            "locality": "{l}",
+            "category": "water",
+        },
+        {"author"},
+    ),
     ("/comments/{c}/edit", {"body": "Өзгертілген мәтін"}, {"other resident"}),
     ("/comments/{c}/delete", {}, {"other resident"}),
     ("/comments/{c}/support", {}, {"author", "addressed deputy", "other deputy", "moderator", "other resident"}),
@@ -44,8 +59,9 @@ def snapshot() -> list:
 
 @pytest.mark.parametrize("route, data, allowed", ROUTES, ids=[route for route, _, _ in ROUTES])
 @pytest.mark.parametrize("who", WHO)
-def test_refused_users_change_nothing(app, login_as, thread, resident, other_resident, deputy, moderator,
-                                      route, data, allowed, who):
+def test_refused_users_change_nothing(
+    app, login_as, thread, resident, other_resident, deputy, moderator, route, data, allowed, who
+):
     comment = create_comment(thread, other_resident, "Бір пікір")
     people = {
         "author": resident,

@@ -1,4 +1,5 @@
 """Every thread and moderation view answers a whole page to a plain request and a fragment or HX-Redirect to htmx."""
+
 import pytest
 
 from tests.factories import create_comment
@@ -46,8 +47,9 @@ def test_pages_and_fragments(app, login_as, resident, other_resident, urls, who,
         ("addressed deputy", "/threads/{t}/answer", {"answer-body": "Жауап мәтіні", "answer-submission_key": "k"}),
     ],
 )
-def test_actions_answer_htmx_with_hx_redirect(app, login_as, resident, other_resident, moderator, deputy, urls,
-                                              who, url, data):
+def test_actions_answer_htmx_with_hx_redirect(
+    app, login_as, resident, other_resident, moderator, deputy, urls, who, url, data
+):
     people = {"author": resident, "commenter": other_resident, "moderator": moderator, "addressed deputy": deputy}
     client = login_as(people[who], with_client=app.test_client())
     response = client.submit(url.format(**urls), data, headers=HTMX)

@@ -1,4 +1,5 @@
 """The thread list: filters, sorting, search, pages, infinite scroll, and nothing hidden."""
+
 from community.extensions import db
 from community.places.models import Locality
 from community.threads.models import Category, ThreadState

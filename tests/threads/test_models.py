@@ -1,4 +1,5 @@
 """The rules that live with the thread data."""
+
 import pytest
 
 from community.core.text import slugify

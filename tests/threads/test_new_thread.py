@@ -1,4 +1,5 @@
 """Starting a thread: validation in the user's language, one thread per submission, posting limits."""
+
 import threading
 
 import pytest

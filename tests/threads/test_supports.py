@@ -1,4 +1,5 @@
 """Supports: once per user, toggled in place, counts kept right under concurrency."""
+
 import threading
 
 from community.extensions import db
@@ -81,6 +82,8 @@ def test_a_hundred_users_supporting_at_once_leave_a_count_of_a_hundred(app, thre
 def test_small_actions_are_rate_limited_per_account(app, client, thread, other_resident, login_as, monkeypatch):
     monkeypatch.setitem(app.config, "ACTION_LIMIT", "3 per hour")
     login_as(other_resident)
-    statuses = [client.submit(f"/threads/{thread.id}/{verb}?lang=en").status_code
-                for verb in ("support", "unsupport", "support", "unsupport")]
+    statuses = [
+        client.submit(f"/threads/{thread.id}/{verb}?lang=en").status_code
+        for verb in ("support", "unsupport", "support", "unsupport")
+    ]
     assert statuses[:3] == [303, 303, 303] and statuses[3] == 429

@@ -1,4 +1,5 @@
 """A thread's page: its comments and replies, posting with and without htmx, edits and deletions."""
+
 import re
 
 from community.extensions import db
@@ -123,10 +124,17 @@ def test_authors_edit_their_issue_which_is_marked_edited(app, client, thread, re
     login_as(resident)
     page = client.get(f"/threads/{thread.id}/edit", headers=HTMX)
     assert page.status_code == 200 and "<html" not in page.get_data(as_text=True)
-    assert 'selected' in page.get_data(as_text=True)
-    response = client.submit(f"/threads/{thread.id}/edit", {
-        "title": "Абай көшесінде шам әлі жоқ", "body": "Жаңартылған сипаттама: он екі үйдің алдында шам жоқ.",
-        "locality": str(thread.locality_id), "category": "roads", "submission_key": "e1"})
+    assert "selected" in page.get_data(as_text=True)
+    response = client.submit(
+        f"/threads/{thread.id}/edit",
+        {
+            "title": "Абай көшесінде шам әлі жоқ",
+            "body": "Жаңартылған сипаттама: он екі үйдің алдында шам жоқ.",
+            "locality": str(thread.locality_id),
+            "category": "roads",
+            "submission_key": "e1",
+        },
+    )
     assert response.status_code == 303
     edited = db.session.get(Thread, thread.id)
     assert edited.title == "Абай көшесінде шам әлі жоқ" and edited.edited_at is not None
