@@ -1,5 +1,6 @@
-"""The declarative base with stable constraint names, and the mixins models share."""
+"""The declarative base with stable constraint names, the mixins models share, and enums stored as words."""
 
+import enum
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event
@@ -85,6 +86,18 @@ def enum_type(enum_class, length: int = 20) -> Enum:
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
     )
+
+
+class LabelledEnum(enum.Enum):
+    """An Enum whose members carry their translated name (and, where useful, a sentence on what they mean):
+    `OPEN = "open", _l("Open")` stores "open" and shows `member.label` in the user's language."""
+
+    def __new__(cls, value: str, label, explanation=None):
+        member = object.__new__(cls)
+        member._value_ = value
+        member.label = label
+        member.explanation = explanation
+        return member
 
 
 class HideableMixin:

@@ -1,32 +1,19 @@
 """Roles and every authorization rule, as small pure functions used by views and templates."""
 
-import enum
-
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from community.core.db import LabelledEnum
 
-class Role(enum.Enum):
+
+class Role(LabelledEnum):
     """What an account may do; each role includes the ones before it in RANK."""
 
-    RESIDENT = "resident"
-    DEPUTY = "deputy"
-    MODERATOR = "moderator"
-    ADMIN = "admin"
-
-    @property
-    def label(self):
-        """The role's translated name."""
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.RESIDENT: _l("Resident"),
-    Role.DEPUTY: _l("Deputy"),
-    Role.MODERATOR: _l("Moderator"),
-    Role.ADMIN: _l("Administrator"),
-}
+    RESIDENT = "resident", _l("Resident")
+    DEPUTY = "deputy", _l("Deputy")
+    MODERATOR = "moderator", _l("Moderator")
+    ADMIN = "admin", _l("Administrator")
 
 
 def _is_signed_in(user) -> bool:

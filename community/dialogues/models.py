@@ -1,6 +1,5 @@
 """Dialogue sessions and their questions; every move is a guarded write that also bumps the session's version."""
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,36 +7,24 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
-from community.core.db import HideableMixin, UTCDateTime, enum_type, utcnow
+from community.core.db import HideableMixin, LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.extensions import db
 from community.places.models import Locality
 
 
-class SessionState(enum.Enum):
+class SessionState(LabelledEnum):
     """Where a dialogue session stands: announced, running, on a break, or over."""
 
-    SCHEDULED = "scheduled"
-    LIVE = "live"
-    PAUSED = "paused"
-    CLOSED = "closed"
-
-    @property
-    def label(self):
-        """The state's translated name."""
-        return SESSION_LABELS[self]
+    SCHEDULED = "scheduled", _l("Upcoming")
+    LIVE = "live", _l("Live now")
+    PAUSED = "paused", _l("On a break")
+    CLOSED = "closed", _l("Closed")
 
     @property
     def takes_questions(self) -> bool:
         """Questions and votes are taken before and during the session, not on a break or after it."""
         return self in (SessionState.SCHEDULED, SessionState.LIVE)
 
-
-SESSION_LABELS = {
-    SessionState.SCHEDULED: _l("Upcoming"),
-    SessionState.LIVE: _l("Live now"),
-    SessionState.PAUSED: _l("On a break"),
-    SessionState.CLOSED: _l("Closed"),
-}
 
 # The moves a session may make, and the state each move comes from.
 SESSION_MOVES = {
@@ -47,30 +34,17 @@ SESSION_MOVES = {
 }
 
 
-class QuestionState(enum.Enum):
+class QuestionState(LabelledEnum):
     """Where a question stands; the current question is the one the session points at."""
 
-    PENDING = "pending"
-    APPROVED = "approved"
-    ANSWERED = "answered"
-    PROMISED = "promised"
-    HIDDEN = "hidden"
-    MERGED = "merged"
-
-    @property
-    def label(self):
-        """The state's translated name."""
-        return QUESTION_LABELS[self]
+    PENDING = "pending", _l("Waiting for approval")
+    APPROVED = "approved", _l("Open")
+    ANSWERED = "answered", _l("Answered")
+    PROMISED = "promised", _l("Follow-up promised")
+    HIDDEN = "hidden", _l("Hidden")
+    MERGED = "merged", _l("Merged")
 
 
-QUESTION_LABELS = {
-    QuestionState.PENDING: _l("Waiting for approval"),
-    QuestionState.APPROVED: _l("Open"),
-    QuestionState.ANSWERED: _l("Answered"),
-    QuestionState.PROMISED: _l("Follow-up promised"),
-    QuestionState.HIDDEN: _l("Hidden"),
-    QuestionState.MERGED: _l("Merged"),
-}
 PUBLIC_STATES = (QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.PROMISED)
 
 # Each move of a question and the states it may come from; a move from anywhere else is refused.
@@ -219,48 +193,24 @@ class QuestionVote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Step(enum.Enum):
+class Step(LabelledEnum):
     """What a moderator (or the system) did in a session, for its append-only log."""
 
-    ASK_FOR = "ask_for"
-    APPROVE = "approve"
-    HIDE = "hide"
-    RESTORE = "restore"
-    EDIT = "edit"
-    MERGE = "merge"
-    CURRENT = "current"
-    ANSWER = "answer"
-    PROMISE = "promise"
-    REOPEN = "reopen"
-    TO_ISSUE = "to_issue"
-    WITHDRAW = "withdraw"
-    OPEN = "open"
-    PAUSE = "pause"
-    CLOSE = "close"
-
-    @property
-    def label(self):
-        """The step's translated name."""
-        return STEP_LABELS[self]
-
-
-STEP_LABELS = {
-    Step.ASK_FOR: _l("typed in a question from the hall"),
-    Step.APPROVE: _l("approved"),
-    Step.HIDE: _l("hid"),
-    Step.RESTORE: _l("restored"),
-    Step.EDIT: _l("corrected"),
-    Step.MERGE: _l("merged a duplicate"),
-    Step.CURRENT: _l("put to the deputies"),
-    Step.ANSWER: _l("marked answered"),
-    Step.PROMISE: _l("recorded a promised follow-up"),
-    Step.REOPEN: _l("reopened"),
-    Step.TO_ISSUE: _l("turned into a local issue"),
-    Step.WITHDRAW: _l("withdrew their own question"),
-    Step.OPEN: _l("opened the session"),
-    Step.PAUSE: _l("paused the session"),
-    Step.CLOSE: _l("closed the session"),
-}
+    ASK_FOR = "ask_for", _l("typed in a question from the hall")
+    APPROVE = "approve", _l("approved")
+    HIDE = "hide", _l("hid")
+    RESTORE = "restore", _l("restored")
+    EDIT = "edit", _l("corrected")
+    MERGE = "merge", _l("merged a duplicate")
+    CURRENT = "current", _l("put to the deputies")
+    ANSWER = "answer", _l("marked answered")
+    PROMISE = "promise", _l("recorded a promised follow-up")
+    REOPEN = "reopen", _l("reopened")
+    TO_ISSUE = "to_issue", _l("turned into a local issue")
+    WITHDRAW = "withdraw", _l("withdrew their own question")
+    OPEN = "open", _l("opened the session")
+    PAUSE = "pause", _l("paused the session")
+    CLOSE = "close", _l("closed the session")
 
 
 class SessionLogEntry(db.Model):

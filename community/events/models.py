@@ -1,6 +1,5 @@
 """Events and registrations; capacity is kept by guarded writes, never by read-then-write."""
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,59 +7,30 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
-from community.core.db import UTCDateTime, enum_type, utcnow
+from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.extensions import db
 from community.places.models import Locality
 
 
-class EventKind(enum.Enum):
+class EventKind(LabelledEnum):
     """What sort of gathering an event is."""
 
-    SEMINAR = "seminar"
-    EXPERIENCE_SEMINAR = "experience_seminar"
-    TRAINING = "training"
-    PUBLIC_RECEPTION = "public_reception"
-    YOUTH_COUNCIL = "youth_council"
-    STREET_COMMITTEE = "street_committee"
-    COUNCIL_SESSION = "council_session"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        """The kind's translated name."""
-        return KIND_LABELS[self]
+    SEMINAR = "seminar", _l("Seminar")
+    EXPERIENCE_SEMINAR = "experience_seminar", _l("Experience-sharing seminar")
+    TRAINING = "training", _l("Training")
+    PUBLIC_RECEPTION = "public_reception", _l("Public reception")
+    YOUTH_COUNCIL = "youth_council", _l("Youth council meeting")
+    STREET_COMMITTEE = "street_committee", _l("Street committee meeting")
+    COUNCIL_SESSION = "council_session", _l("Council session")
+    OTHER = "other", _l("Other")
 
 
-KIND_LABELS = {
-    EventKind.SEMINAR: _l("Seminar"),
-    EventKind.EXPERIENCE_SEMINAR: _l("Experience-sharing seminar"),
-    EventKind.TRAINING: _l("Training"),
-    EventKind.PUBLIC_RECEPTION: _l("Public reception"),
-    EventKind.YOUTH_COUNCIL: _l("Youth council meeting"),
-    EventKind.STREET_COMMITTEE: _l("Street committee meeting"),
-    EventKind.COUNCIL_SESSION: _l("Council session"),
-    EventKind.OTHER: _l("Other"),
-}
-
-
-class RegistrationState(enum.Enum):
+class RegistrationState(LabelledEnum):
     """Where a registration stands."""
 
-    GOING = "going"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
-
-    @property
-    def label(self):
-        """The state's translated name."""
-        return REGISTRATION_LABELS[self]
-
-
-REGISTRATION_LABELS = {
-    RegistrationState.GOING: _l("Registered"),
-    RegistrationState.WAITING: _l("On the waiting list"),
-    RegistrationState.CANCELLED: _l("Cancelled"),
-}
+    GOING = "going", _l("Registered")
+    WAITING = "waiting", _l("On the waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 event_deputies = Table(

@@ -1,6 +1,5 @@
 """Flags raised by residents and the public record of moderators' actions."""
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,69 +7,35 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
-from community.core.db import UTCDateTime, enum_type, utcnow
+from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.core.permissions import Role
 from community.extensions import db
 
 
-class FlagReason(enum.Enum):
+class FlagReason(LabelledEnum):
     """Why a resident flags something."""
 
-    SPAM = "spam"
-    INSULT = "insult"
-    OFF_TOPIC = "off_topic"
-    PERSONAL_DATA = "personal_data"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        """The reason's translated name."""
-        return FLAG_REASON_LABELS[self]
+    SPAM = "spam", _l("Spam or advertising")
+    INSULT = "insult", _l("Insult or hate")
+    OFF_TOPIC = "off_topic", _l("Off topic")
+    PERSONAL_DATA = "personal_data", _l("Someone's personal data")
+    OTHER = "other", _l("Something else")
 
 
-FLAG_REASON_LABELS = {
-    FlagReason.SPAM: _l("Spam or advertising"),
-    FlagReason.INSULT: _l("Insult or hate"),
-    FlagReason.OFF_TOPIC: _l("Off topic"),
-    FlagReason.PERSONAL_DATA: _l("Someone's personal data"),
-    FlagReason.OTHER: _l("Something else"),
-}
-
-
-class Action(enum.Enum):
+class Action(LabelledEnum):
     """What a moderator did."""
 
-    HIDE = "hide"
-    RESTORE = "restore"
-    DISMISS = "dismiss"
-    LOCK = "lock"
-    UNLOCK = "unlock"
-    PIN = "pin"
-    UNPIN = "unpin"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    SUSPEND = "suspend"
-    AUTO_HIDE = "auto_hide"
-
-    @property
-    def label(self):
-        """The action's translated name."""
-        return ACTION_LABELS[self]
-
-
-ACTION_LABELS = {
-    Action.HIDE: _l("Hidden"),
-    Action.RESTORE: _l("Restored"),
-    Action.DISMISS: _l("Reports dismissed"),
-    Action.LOCK: _l("Locked"),
-    Action.UNLOCK: _l("Unlocked"),
-    Action.PIN: _l("Pinned"),
-    Action.UNPIN: _l("Unpinned"),
-    Action.CLOSE: _l("Closed"),
-    Action.REOPEN: _l("Reopened"),
-    Action.SUSPEND: _l("User suspended"),
-    Action.AUTO_HIDE: _l("Hidden after reports, awaiting review"),
-}
+    HIDE = "hide", _l("Hidden")
+    RESTORE = "restore", _l("Restored")
+    DISMISS = "dismiss", _l("Reports dismissed")
+    LOCK = "lock", _l("Locked")
+    UNLOCK = "unlock", _l("Unlocked")
+    PIN = "pin", _l("Pinned")
+    UNPIN = "unpin", _l("Unpinned")
+    CLOSE = "close", _l("Closed")
+    REOPEN = "reopen", _l("Reopened")
+    SUSPEND = "suspend", _l("User suspended")
+    AUTO_HIDE = "auto_hide", _l("Hidden after reports, awaiting review")
 
 
 class Flag(db.Model):

@@ -1,38 +1,22 @@
 """The locality tree: region → district → rural district or village."""
 
-import enum
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from community.core.db import enum_type
+from community.core.db import LabelledEnum, enum_type
 from community.extensions import db
 
 
-class LocalityKind(enum.Enum):
+class LocalityKind(LabelledEnum):
     """The level of a locality in the administrative tree."""
 
-    REGION = "region"
-    CITY = "city"
-    DISTRICT = "district"
-    RURAL_DISTRICT = "rural_district"
-    VILLAGE = "village"
-
-    @property
-    def label(self):
-        """The kind's translated name."""
-        return LOCALITY_KIND_LABELS[self]
-
-
-LOCALITY_KIND_LABELS = {
-    LocalityKind.REGION: _l("Region"),
-    LocalityKind.CITY: _l("City"),
-    LocalityKind.DISTRICT: _l("District"),
-    LocalityKind.RURAL_DISTRICT: _l("Rural district"),
-    LocalityKind.VILLAGE: _l("Village"),
-}
+    REGION = "region", _l("Region")
+    CITY = "city", _l("City")
+    DISTRICT = "district", _l("District")
+    RURAL_DISTRICT = "rural_district", _l("Rural district")
+    VILLAGE = "village", _l("Village")
 
 
 class Locality(db.Model):

@@ -1,6 +1,5 @@
 """Deputies, pledges, and the append-only history of pledge updates with their checks."""
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,62 +7,30 @@ from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
-from community.core.db import UTCDateTime, enum_type, utcnow
+from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.extensions import db
 from community.places.models import Locality
 
 
-class Council(enum.Enum):
+class Council(LabelledEnum):
     """The body a deputy sits in."""
 
-    MAZHILIS = "mazhilis"
-    REGION = "region"
-    DISTRICT = "district"
-
-    @property
-    def label(self):
-        """The council's translated name."""
-        return COUNCIL_LABELS[self]
+    MAZHILIS = "mazhilis", _l("Mazhilis of Parliament")
+    REGION = "region", _l("Region maslikhat")
+    DISTRICT = "district", _l("District maslikhat")
 
 
-COUNCIL_LABELS = {
-    Council.MAZHILIS: _l("Mazhilis of Parliament"),
-    Council.REGION: _l("Region maslikhat"),
-    Council.DISTRICT: _l("District maslikhat"),
-}
-
-
-class PledgeStatus(enum.Enum):
+class PledgeStatus(LabelledEnum):
     """Where a pledge stands."""
 
-    NOT_RATED = "not_rated"
-    IN_PROGRESS = "in_progress"
-    STALLED = "stalled"
-    PARTIAL = "partial"
-    FULFILLED = "fulfilled"
-    BROKEN = "broken"
-    ARCHIVED = "archived"
+    NOT_RATED = "not_rated", _l("Not yet rated"), _l("No update has been published yet.")
+    IN_PROGRESS = "in_progress", _l("In progress"), _l("Work has started and is going on.")
+    STALLED = "stalled", _l("Stalled"), _l("Work started but has stopped or has no money.")
+    PARTIAL = "partial", _l("Partially fulfilled"), _l("Part of what was promised is done.")
+    FULFILLED = "fulfilled", _l("Fulfilled"), _l("What was promised is done, with evidence.")
+    BROKEN = "broken", _l("Broken"), _l("It will not be done, or the opposite was done.")
+    ARCHIVED = "archived", _l("Archived"), _l("It cannot be verified any more.")
 
-    @property
-    def label(self):
-        """The status's translated name."""
-        return STATUS_LABELS[self][0]
-
-    @property
-    def explanation(self):
-        """One translated sentence on what the status means."""
-        return STATUS_LABELS[self][1]
-
-
-STATUS_LABELS = {
-    PledgeStatus.NOT_RATED: (_l("Not yet rated"), _l("No update has been published yet.")),
-    PledgeStatus.IN_PROGRESS: (_l("In progress"), _l("Work has started and is going on.")),
-    PledgeStatus.STALLED: (_l("Stalled"), _l("Work started but has stopped or has no money.")),
-    PledgeStatus.PARTIAL: (_l("Partially fulfilled"), _l("Part of what was promised is done.")),
-    PledgeStatus.FULFILLED: (_l("Fulfilled"), _l("What was promised is done, with evidence.")),
-    PledgeStatus.BROKEN: (_l("Broken"), _l("It will not be done, or the opposite was done.")),
-    PledgeStatus.ARCHIVED: (_l("Archived"), _l("It cannot be verified any more.")),
-}
 
 S = PledgeStatus
 # The moves an ordinary update may make; a correction (an update that names the one it corrects) may go anywhere.
@@ -80,38 +47,20 @@ NEEDS_EVIDENCE = {S.FULFILLED, S.PARTIAL, S.BROKEN}
 RATED = {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN}
 
 
-class PledgeCategory(enum.Enum):
+class PledgeCategory(LabelledEnum):
     """What a pledge is about."""
 
-    ROADS = "roads"
-    WATER = "water"
-    GAS = "gas"
-    SCHOOLS = "schools"
-    HEALTH = "health"
-    SPORTS = "sports"
-    YOUTH = "youth"
-    CULTURE = "culture"
-    HOUSING = "housing"
-    OTHER = "other"
+    ROADS = "roads", _l("Roads")
+    WATER = "water", _l("Water")
+    GAS = "gas", _l("Gas supply")
+    SCHOOLS = "schools", _l("Schools")
+    HEALTH = "health", _l("Health")
+    SPORTS = "sports", _l("Sports grounds")
+    YOUTH = "youth", _l("Youth centres")
+    CULTURE = "culture", _l("Culture")
+    HOUSING = "housing", _l("Housing")
+    OTHER = "other", _l("Other")
 
-    @property
-    def label(self):
-        """The category's translated name."""
-        return PLEDGE_CATEGORY_LABELS[self]
-
-
-PLEDGE_CATEGORY_LABELS = {
-    PledgeCategory.ROADS: _l("Roads"),
-    PledgeCategory.WATER: _l("Water"),
-    PledgeCategory.GAS: _l("Gas supply"),
-    PledgeCategory.SCHOOLS: _l("Schools"),
-    PledgeCategory.HEALTH: _l("Health"),
-    PledgeCategory.SPORTS: _l("Sports grounds"),
-    PledgeCategory.YOUTH: _l("Youth centres"),
-    PledgeCategory.CULTURE: _l("Culture"),
-    PledgeCategory.HOUSING: _l("Housing"),
-    PledgeCategory.OTHER: _l("Other"),
-}
 
 deputy_localities = Table(
     "deputy_localities",

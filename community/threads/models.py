@@ -1,6 +1,5 @@
 """Threads, their comments, supports, follows and state history."""
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -8,63 +7,33 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
-from community.core.db import HideableMixin, UTCDateTime, enum_type, utcnow
+from community.core.db import HideableMixin, LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.extensions import db
 from community.places.models import Locality
 
 
-class Category(enum.Enum):
+class Category(LabelledEnum):
     """What a local issue is about."""
 
-    ROADS = "roads"
-    WATER = "water"
-    SCHOOLS = "schools"
-    HEALTH = "health"
-    YOUTH = "youth"
-    CULTURE = "culture"
-    LAND = "land"
-    PUBLIC_ORDER = "public_order"
-    OTHER = "other"
-
-    @property
-    def label(self):
-        """The category's translated name."""
-        return CATEGORY_LABELS[self]
+    ROADS = "roads", _l("Roads")
+    WATER = "water", _l("Water")
+    SCHOOLS = "schools", _l("Schools")
+    HEALTH = "health", _l("Health")
+    YOUTH = "youth", _l("Youth")
+    CULTURE = "culture", _l("Culture")
+    LAND = "land", _l("Land")
+    PUBLIC_ORDER = "public_order", _l("Public order")
+    OTHER = "other", _l("Other")
 
 
-CATEGORY_LABELS = {
-    Category.ROADS: _l("Roads"),
-    Category.WATER: _l("Water"),
-    Category.SCHOOLS: _l("Schools"),
-    Category.HEALTH: _l("Health"),
-    Category.YOUTH: _l("Youth"),
-    Category.CULTURE: _l("Culture"),
-    Category.LAND: _l("Land"),
-    Category.PUBLIC_ORDER: _l("Public order"),
-    Category.OTHER: _l("Other"),
-}
-
-
-class ThreadState(enum.Enum):
+class ThreadState(LabelledEnum):
     """Where a local issue stands."""
 
-    OPEN = "open"
-    ANSWERED = "answered"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+    OPEN = "open", _l("Open")
+    ANSWERED = "answered", _l("Answered")
+    RESOLVED = "resolved", _l("Resolved")
+    CLOSED = "closed", _l("Closed")
 
-    @property
-    def label(self):
-        """The state's translated name."""
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    ThreadState.OPEN: _l("Open"),
-    ThreadState.ANSWERED: _l("Answered"),
-    ThreadState.RESOLVED: _l("Resolved"),
-    ThreadState.CLOSED: _l("Closed"),
-}
 
 # The moves a thread's state may make; anything else is refused by Thread.change_state.
 ALLOWED_MOVES = {
