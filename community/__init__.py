@@ -125,9 +125,16 @@ def register_errors(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException
 
-    from community.core.errors import handle_csrf_error, handle_http_error, handle_unexpected_error
+    from community.core.errors import (
+        handle_csrf_error,
+        handle_http_error,
+        handle_refused_move,
+        handle_unexpected_error,
+    )
+    from community.core.states import MoveRefused
 
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(MoveRefused, handle_refused_move)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)
 

@@ -55,6 +55,15 @@ def handle_csrf_error(error: CSRFError):
     return render_error(400, CSRF_MESSAGE)
 
 
+def handle_refused_move(error):
+    """A status move refused (not allowed from where the item is, or made by someone else first) is a 409 that
+    says so in the user's language; nothing of the request is kept."""
+    from community.extensions import db
+
+    db.session.rollback()
+    return render_error(409, error.message)
+
+
 def handle_unexpected_error(error: Exception):
     """Log anything unexpected and show the 500 page; HTTP errors keep their own status."""
     if isinstance(error, HTTPException):

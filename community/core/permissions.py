@@ -99,27 +99,17 @@ def can_answer_officially(user, thread) -> bool:
 
 def can_resolve_thread(user, thread) -> bool:
     """The author or a moderator marks an open or answered thread resolved."""
-    from community.threads.models import ThreadState
-
-    return (
-        _is_signed_in(user)
-        and thread.state in (ThreadState.OPEN, ThreadState.ANSWERED)
-        and (thread.author_id == user.id or can_moderate(user))
-    )
+    return _is_signed_in(user) and thread.state.is_active and (thread.author_id == user.id or can_moderate(user))
 
 
 def can_close_thread(user, thread) -> bool:
     """Moderators close open or answered threads, with a reason."""
-    from community.threads.models import ThreadState
-
-    return can_moderate(user) and thread.state in (ThreadState.OPEN, ThreadState.ANSWERED)
+    return can_moderate(user) and thread.state.is_active
 
 
 def can_reopen_thread(user, thread) -> bool:
     """Moderators reopen resolved or closed threads."""
-    from community.threads.models import ThreadState
-
-    return can_moderate(user) and thread.state in (ThreadState.RESOLVED, ThreadState.CLOSED)
+    return can_moderate(user) and not thread.state.is_active
 
 
 def can_flag(user, item) -> bool:

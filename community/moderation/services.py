@@ -6,15 +6,14 @@ from itertools import groupby
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.core.writes import add_once, bump
 from community.extensions import db
 from community.moderation.models import Action, Flag, FlagReason, ModerationAction
 from community.threads.models import Comment, Thread, ThreadState
-from community.threads.services import _bump
 
 LOG_PER_PAGE = 50
 
@@ -45,18 +44,10 @@ def record_action(
 
 def flag(reporter: User, thread: Thread, comment: Comment | None, reason: FlagReason, note: str = "") -> bool:
     """Report an item once; at FLAGS_TO_HIDE different reporters it is hidden until reviewed. False if repeated."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                Flag(
-                    reporter_id=reporter.id,
-                    thread_id=thread.id,
-                    comment_id=comment.id if comment else 0,
-                    reason=reason,
-                    note=note,
-                )
-            )
-    except IntegrityError:
+    report = Flag(
+        reporter_id=reporter.id, thread_id=thread.id, comment_id=comment.id if comment else 0, reason=reason, note=note
+    )
+    if not add_once(report):
         return False
     reporters = db.session.scalar(
         db.select(func.count(func.distinct(Flag.reporter_id))).where(
@@ -73,12 +64,12 @@ def flag(reporter: User, thread: Thread, comment: Comment | None, reason: FlagRe
 def _hide(item: Thread | Comment, moderator: User | None, reason: str) -> None:
     item.hide(moderator.id if moderator else None, reason)
     if isinstance(item, Comment) and item.deleted_at is None:
-        _bump(Thread, item.thread_id, comment_count=-1)
+        bump(Thread, item.thread_id, comment_count=-1)
 
 
 def _restore(item: Thread | Comment) -> None:
     if isinstance(item, Comment) and item.deleted_at is None and item.is_hidden:
-        _bump(Thread, item.thread_id, comment_count=1)
+        bump(Thread, item.thread_id, comment_count=1)
     item.restore()
 
 
@@ -111,7 +102,7 @@ def moderate(moderator: User, action: Action, reason: str, thread: Thread, comme
     elif action is Action.UNLOCK:
         thread.locked_at = None
     elif action is Action.CLOSE:
-        thread.change_state(ThreadState.CLOSED, moderator, reason)
+        thread.move_to(ThreadState.CLOSED, moderator, reason)
     elif action is Action.PIN:
         thread.pinned_at = utcnow()
     elif action is Action.UNPIN:

@@ -7,7 +7,8 @@ from flask_login import current_user
 from community.accounts.models import User
 from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render
-from community.core.permissions import can_close_thread, can_flag, can_moderate, ensure
+from community.core.lists import page_number
+from community.core.permissions import can_flag, can_moderate, ensure
 from community.core.security import action_limit, user_or_address_key
 from community.extensions import db, limiter
 from community.moderation import bp
@@ -36,11 +37,6 @@ COMMENT_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISM
 def _require_moderator() -> None:
     """Only moderators and admins use the queue and its actions."""
     ensure(can_moderate(current_user))
-
-
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1
 
 
 @bp.post("/threads/<int:thread_id>/flag", endpoint="flag_thread")
@@ -85,8 +81,6 @@ def act(action: str, thread_id: int | None = None, comment_id: int | None = None
     allowed = COMMENT_ACTIONS if comment else THREAD_ACTIONS
     if action not in allowed:
         abort(404)
-    if allowed[action] is Action.CLOSE and not can_close_thread(current_user, thread):
-        abort(409)
     form = ReasonForm()
     if not form.validate_on_submit():
         flash(_("Every moderation action needs a reason."), "error")
@@ -129,4 +123,4 @@ def suspend_user(user_id: int):
 @bp.get("/moderation/log")
 def log():
     """The public moderation log: action, reason, time, the moderator's role; never hidden text."""
-    return render("moderation/log.html", block="entries", pagination=log_page(_page()))
+    return render("moderation/log.html", block="entries", pagination=log_page(page_number(request.args)))

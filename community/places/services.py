@@ -45,6 +45,12 @@ def create_locality(parent: Locality | None, **fields) -> Locality:
     return locality
 
 
+def locality_arg(args, name: str = "place") -> Locality | None:
+    """The locality a list's query string names by slug (`?place=`), or None when it names none."""
+    slug = args.get(name, "").strip()
+    return db.session.scalar(db.select(Locality).filter_by(slug=slug)) if slug else None
+
+
 def locality_by_slug_or_404(slug: str) -> Locality:
     """Load a locality by its slug, or answer 404."""
     return db.first_or_404(db.select(Locality).filter_by(slug=slug))

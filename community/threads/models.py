@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import HideableMixin, LabelledEnum, UTCDateTime, enum_type, utcnow
+from community.core.states import Moves, move_state
 from community.extensions import db
 from community.places.models import Locality
 
@@ -34,18 +35,21 @@ class ThreadState(LabelledEnum):
     RESOLVED = "resolved", _l("Resolved")
     CLOSED = "closed", _l("Closed")
 
-
-# The moves a thread's state may make; anything else is refused by Thread.change_state.
-ALLOWED_MOVES = {
-    ThreadState.OPEN: {ThreadState.ANSWERED, ThreadState.RESOLVED, ThreadState.CLOSED},
-    ThreadState.ANSWERED: {ThreadState.RESOLVED, ThreadState.CLOSED},
-    ThreadState.RESOLVED: {ThreadState.OPEN},
-    ThreadState.CLOSED: {ThreadState.OPEN},
-}
+    @property
+    def is_active(self) -> bool:
+        """Open or answered: still being worked on, not yet resolved or closed."""
+        return self in (ThreadState.OPEN, ThreadState.ANSWERED)
 
 
-class IllegalMove(Exception):
-    """Raised when a state change is not among ALLOWED_MOVES."""
+# The moves a thread's state may make, from → to; Thread.move_to refuses any other.
+THREAD_MOVES = Moves(
+    {
+        ThreadState.OPEN: {ThreadState.ANSWERED, ThreadState.RESOLVED, ThreadState.CLOSED},
+        ThreadState.ANSWERED: {ThreadState.RESOLVED, ThreadState.CLOSED},
+        ThreadState.RESOLVED: {ThreadState.OPEN},
+        ThreadState.CLOSED: {ThreadState.OPEN},
+    }
+)
 
 
 class Thread(HideableMixin, db.Model):
@@ -88,14 +92,13 @@ class Thread(HideableMixin, db.Model):
         """Resolved, closed and locked threads take no new comments."""
         return self.state in (ThreadState.OPEN, ThreadState.ANSWERED) and self.locked_at is None
 
-    def change_state(self, new: ThreadState, by: User, reason: str = "") -> "ThreadStateChange":
-        """Move to a new state if the move is allowed, appending the history row; raises IllegalMove."""
-        if new not in ALLOWED_MOVES[self.state]:
-            raise IllegalMove(self.state, new)
-        change = ThreadStateChange(thread=self, old_state=self.state, new_state=new, by=by, reason=reason)
+    def move_to(self, new: ThreadState, by: User, reason: str = "") -> "ThreadStateChange":
+        """Move to a new state by a guarded write and append the history row; raises MoveRefused when the move
+        is not allowed or another request moved the thread first."""
+        now = utcnow()
+        was = move_state(self, THREAD_MOVES, new, last_activity_at=now)
+        change = ThreadStateChange(thread_id=self.id, old_state=was, new_state=new, by=by, reason=reason)
         db.session.add(change)
-        self.state = new
-        self.last_activity_at = utcnow()
         return change
 
 

@@ -3,18 +3,19 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import delete, or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, or_
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.util import identity_key
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.core.lists import ListFilters, choice_arg, enum_arg, page_number, text_arg
 from community.core.permissions import Role, can_see_hidden
+from community.core.states import MoveRefused
 from community.core.text import search_text, slugify
+from community.core.writes import add_once, bump, insert_once, remove_once
 from community.extensions import db
 from community.places.models import Locality
-from community.places.services import within
+from community.places.services import locality_arg, within
 from community.threads.models import (
     Category,
     Comment,
@@ -31,7 +32,7 @@ SORTS = ("activity", "newest", "supported")
 
 
 @dataclass
-class ThreadFilters:
+class ThreadFilters(ListFilters):
     """What the thread list is narrowed to; unknown values are ignored."""
 
     locality: Locality | None = None
@@ -44,25 +45,24 @@ class ThreadFilters:
     @classmethod
     def from_args(cls, args) -> "ThreadFilters":
         """Read the filters from a query string."""
-        place = args.get("place", "").strip()
-        locality = db.session.scalar(db.select(Locality).filter_by(slug=place)) if place else None
-        category = next((c for c in Category if c.value == args.get("category")), None)
-        state = next((s for s in ThreadState if s.value == args.get("state")), None)
-        sort = args.get("sort") if args.get("sort") in SORTS else "activity"
-        page = int(args["page"]) if args.get("page", "").isdecimal() and 0 < int(args["page"]) < 10_000 else 1
-        return cls(locality, category, state, args.get("q", "").strip()[:100], sort, page)
+        return cls(
+            locality_arg(args),
+            enum_arg(Category, args.get("category")),
+            enum_arg(ThreadState, args.get("state")),
+            text_arg(args, "q", 100),
+            choice_arg(args.get("sort"), SORTS, "activity"),
+            page_number(args),
+        )
 
-    def args(self, **changes) -> dict:
-        """The filters as query arguments, for links to other pages and sorts."""
-        values = {
+    def query_values(self) -> dict:
+        """The filters as query arguments."""
+        return {
             "place": self.locality.slug if self.locality else None,
             "category": self.category.value if self.category else None,
             "state": self.state.value if self.state else None,
             "q": self.query or None,
             "sort": self.sort if self.sort != "activity" else None,
         }
-        values.update(changes)
-        return {key: value for key, value in values.items() if value}
 
 
 def visible_threads():
@@ -133,22 +133,13 @@ def _id(user) -> int | None:
 
 def start_thread(author: User, submission_key: str, **fields) -> tuple[Thread, bool]:
     """Create a thread once per submission key; returns it and whether it is new (a repeat gets the first)."""
-    existing = _submitted(Thread, author, submission_key)
-    if existing:
-        return existing, False
     thread = Thread(author_id=author.id, submission_key=submission_key, **fields)
     thread.slug = slugify(thread.title)
     thread.search_text = search_text(thread.title, thread.body)
-    try:
-        with db.session.begin_nested():
-            db.session.add(thread)
-    except IntegrityError:
-        existing = _submitted(Thread, author, submission_key)
-        if existing is None:
-            raise
-        return existing, False
-    follow_thread(author, thread)
-    return thread, True
+    thread, new = insert_once(thread, author_id=author.id, submission_key=submission_key)
+    if new:
+        follow_thread(author, thread)
+    return thread, new
 
 
 def edit_thread(thread: Thread, title: str, body: str, category: Category, locality_id: int) -> None:
@@ -157,10 +148,6 @@ def edit_thread(thread: Thread, title: str, body: str, category: Category, local
     thread.slug = slugify(title)
     thread.search_text = search_text(title, body)
     thread.edited_at = utcnow()
-
-
-def _submitted(model, author: User, submission_key: str):
-    return db.session.scalar(db.select(model).filter_by(author_id=author.id, submission_key=submission_key))
 
 
 def comments_page(thread: Thread, page: int, user):
@@ -231,9 +218,6 @@ def add_comment(
     thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None, official: bool = False
 ) -> tuple[Comment, bool]:
     """Add a comment or reply once per submission key, keeping the counts; returns it and whether it is new."""
-    existing = _submitted(Comment, author, submission_key)
-    if existing:
-        return existing, False
     if parent is not None and parent.parent_id is not None:
         parent = db.session.get(Comment, parent.parent_id)  # replies stay one level deep
     comment = Comment(
@@ -244,31 +228,12 @@ def add_comment(
         official=official,
         submission_key=submission_key,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(comment)
-    except IntegrityError:
-        existing = _submitted(Comment, author, submission_key)
-        if existing is None:
-            raise
-        return existing, False
-    _bump(Thread, thread.id, comment_count=1, last_activity_at=utcnow())
-    if parent is not None:
-        _bump(Comment, parent.id, reply_count=1)
-    return comment, True
-
-
-def _bump(model, row_id: int, last_activity_at=None, **counters: int) -> None:
-    """Change kept counters in the database itself, so concurrent requests never lose an update."""
-    values = {name: getattr(model, name) + step for name, step in counters.items()}
-    if last_activity_at is not None:
-        values["last_activity_at"] = last_activity_at
-    db.session.execute(
-        update(model).where(model.id == row_id).values(**values).execution_options(synchronize_session=False)
-    )
-    loaded = db.session.identity_map.get(identity_key(model, row_id))
-    if loaded is not None:
-        db.session.expire(loaded, list(values))
+    comment, new = insert_once(comment, author_id=author.id, submission_key=submission_key)
+    if new:
+        bump(Thread, thread.id, comment_count=1, values={"last_activity_at": utcnow()})
+        if parent is not None:
+            bump(Comment, parent.id, reply_count=1)
+    return comment, new
 
 
 def edit_comment(comment: Comment, body: str) -> None:
@@ -280,9 +245,9 @@ def edit_comment(comment: Comment, body: str) -> None:
 def delete_comment(comment: Comment) -> None:
     """Delete a comment; one with replies stays as a placeholder so the replies keep their place."""
     if comment.hidden_at is None:
-        _bump(Thread, comment.thread_id, comment_count=-1)
+        bump(Thread, comment.thread_id, comment_count=-1)
     if comment.parent_id is not None:
-        _bump(Comment, comment.parent_id, reply_count=-1)
+        bump(Comment, comment.parent_id, reply_count=-1)
     if comment.reply_count > 0:
         comment.deleted_at = utcnow()
         comment.body = ""
@@ -295,30 +260,23 @@ def post_official_answer(thread: Thread, by: User, body: str, submission_key: st
     answer, _ = add_comment(thread, by, body, submission_key, official=True)
     db.session.refresh(thread)
     if thread.state is ThreadState.OPEN:
-        thread.change_state(ThreadState.ANSWERED, by)
+        try:
+            thread.move_to(ThreadState.ANSWERED, by)
+        except MoveRefused:
+            pass  # another answer (or a moderator) moved the thread first; the answer stands
     return answer
-
-
-def _add_once(row) -> bool:
-    """Insert a row that a unique key allows once; False when it was there already."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-        return True
-    except IntegrityError:
-        return False
 
 
 def _mark_once(row, counted, row_id: int, counter: str) -> None:
     """Insert a once-per-user row and raise the kept counter only if the row is new."""
-    if _add_once(row):
-        _bump(counted, row_id, **{counter: 1})
+    if add_once(row):
+        bump(counted, row_id, **{counter: 1})
 
 
 def _unmark(model, counted, row_id: int, counter: str, **keys) -> None:
     """Delete a once-per-user row and lower the kept counter only if a row went away."""
-    if db.session.execute(delete(model).filter_by(**keys)).rowcount:
-        _bump(counted, row_id, **{counter: -1})
+    if remove_once(model, **keys):
+        bump(counted, row_id, **{counter: -1})
 
 
 def support_thread(user: User, thread: Thread) -> None:

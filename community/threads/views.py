@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.lists import page_number
 from community.core.permissions import (
     can_answer_officially,
     can_close_thread,
@@ -157,8 +158,7 @@ def _thread_context(thread, page: int, comment_form=None, answer_form=None, reas
 def show(thread_id: int, slug: str | None = None):
     """Show a thread with its comments, 50 a page; hidden threads are 404 except to moderators."""
     thread = thread_for(thread_id, current_user)
-    page = request.args.get("page", "1")
-    context = _thread_context(thread, int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1)
+    context = _thread_context(thread, page_number(request.args))
     return render("threads/show.html", block="comments", **context)
 
 
@@ -311,7 +311,7 @@ def resolve(thread_id: int):
     """Mark a thread resolved: its author or a moderator."""
     thread = thread_for(thread_id, current_user)
     ensure(can_resolve_thread(current_user, thread))
-    thread.change_state(ThreadState.RESOLVED, current_user)
+    thread.move_to(ThreadState.RESOLVED, current_user)
     db.session.commit()
     flash(_("The issue is marked resolved."), "success")
     return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
@@ -331,7 +331,7 @@ def close_or_reopen(thread_id: int):
     if not form.validate_on_submit():
         return render("threads/show.html", status=INVALID, **_thread_context(thread, 1, reason_form=form))
     new_state = ThreadState.OPEN if reopening else ThreadState.CLOSED
-    thread.change_state(new_state, current_user, form.reason.data)
+    thread.move_to(new_state, current_user, form.reason.data)
     record_action(current_user, Action.REOPEN if reopening else Action.CLOSE, form.reason.data, thread=thread)
     db.session.commit()
     flash(_("The issue is reopened.") if reopening else _("The issue is closed."), "success")

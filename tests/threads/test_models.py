@@ -4,7 +4,9 @@ import pytest
 
 from community.core.text import slugify
 from community.extensions import db
-from community.threads.models import IllegalMove, ThreadState, ThreadStateChange
+from community.core.states import MoveRefused
+from community.threads.models import Thread, ThreadState, ThreadStateChange
+from tests.concurrency import run_at_once
 
 
 def test_slugs_are_readable_latin():
@@ -29,13 +31,15 @@ def test_state_moves_are_checked_and_recorded(thread, moderator, start, target, 
     thread.state = start
     db.session.commit()
     if allowed:
-        thread.change_state(target, moderator, "себебі")
+        thread.move_to(target, moderator, "себебі")
         db.session.commit()
         change = db.session.scalar(db.select(ThreadStateChange))
         assert (change.old_state, change.new_state, change.by_id) == (start, target, moderator.id)
     else:
-        with pytest.raises(IllegalMove):
-            thread.change_state(target, moderator)
+        with pytest.raises(MoveRefused):
+            thread.move_to(target, moderator)
+        db.session.rollback()
+        assert db.session.get(Thread, thread.id).state is start
 
 
 def test_resolved_and_closed_threads_take_no_comments(thread):
@@ -43,3 +47,24 @@ def test_resolved_and_closed_threads_take_no_comments(thread):
     for state in (ThreadState.RESOLVED, ThreadState.CLOSED):
         thread.state = state
         assert not thread.takes_comments
+
+
+def test_two_moves_from_one_state_at_once_make_one_move(app, thread, moderator):
+    thread_id, moderator_id = thread.id, moderator.id
+
+    def close(index):
+        from community.accounts.models import User
+
+        loaded = db.session.get(Thread, thread_id)
+        target = ThreadState.CLOSED if index % 2 else ThreadState.RESOLVED
+        loaded.move_to(target, db.session.get(User, moderator_id), "екі модератор бірден")
+        return target
+
+    outcomes = run_at_once(app, close, 4)
+    moved = [outcome for outcome in outcomes if isinstance(outcome, ThreadState)]
+    assert len(moved) == 1
+    assert all(isinstance(outcome, MoveRefused) for outcome in outcomes if outcome not in moved)
+    db.session.expire_all()
+    assert db.session.get(Thread, thread_id).state is moved[0]
+    assert db.session.scalar(db.select(db.func.count(ThreadStateChange.id))) == 1
+
