@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 FLASK := APP_ENV=$${APP_ENV:-development} $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+LOCK_FLAGS = --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test bench setup translations lint clean
+.PHONY: run test bench setup translations lint lock clean
 
 run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABASE_URL is set)
 	$(FLASK) db upgrade
@@ -29,15 +30,23 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r community -lll
 
+# requirements.in and requirements-dev.in are edited by hand; `make lock` compiles them into
+# requirements.txt and requirements-dev.txt, the lock files the installs below use: every package,
+# direct or not, pinned with its hashes. Pins already locked are kept; LOCK_ARGS=--upgrade (or
+# --upgrade-package NAME) moves the indirect ones.
+lock: $(VENV)/.dev-installed ## Recompile the lock files after editing requirements*.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q $(LOCK_FLAGS) --output-file=requirements.txt requirements.in
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q $(LOCK_FLAGS) --output-file=requirements-dev.txt requirements-dev.in
+
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt $(VENV)/bin/activate
-	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/pip install --disable-pip-version-check -q --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(BIN)/pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.txt
 	touch $@
 
 clean:
