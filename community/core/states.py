@@ -17,8 +17,8 @@ class MoveRefused(Exception):
     """A move the item cannot make from where it is, or one another request has just made first."""
 
     def __init__(self, message=None):
-        super().__init__(message or NOT_NOW)
-        self.message = message or NOT_NOW
+        self.message = NOT_NOW if message is None else message
+        super().__init__(self.message)
 
 
 class Moves:
@@ -41,12 +41,13 @@ class Moves:
         return tuple(was for was, targets in self.moves.items() if to in targets)
 
 
-def move_state(row, moves: Moves, to, column: str = "state", message=None, **values):
-    """Move a row from the state it was read in to `to`, if the move is allowed and nobody moved it meanwhile;
-    other columns change in the same UPDATE. Returns the state it came from; raises MoveRefused."""
+def move_state(row, moves: Moves, to, *conditions, column: str = "state", message=None, **values):
+    """Move a row from the state it was read in to `to`, if the move is allowed and nobody moved it meanwhile
+    (and any further conditions still hold); other columns change in the same UPDATE. Returns the state it came
+    from; raises MoveRefused."""
     was = getattr(row, column)
     moves.check(was, to, message)
     model = type(row)
-    if not update_row(model, row.id, getattr(model, column) == was, **{column: to}, **values):
+    if not update_row(model, row.id, getattr(model, column) == was, *conditions, **{column: to}, **values):
         raise MoveRefused(message)
     return was

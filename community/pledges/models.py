@@ -3,11 +3,12 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, event, update
+from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
+from community.core.states import Moves, move_state
 from community.extensions import db
 from community.places.models import Locality
 
@@ -33,16 +34,20 @@ class PledgeStatus(LabelledEnum):
 
 
 S = PledgeStatus
-# The moves an ordinary update may make; a correction (an update that names the one it corrects) may go anywhere.
-ALLOWED_MOVES = {
-    S.NOT_RATED: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN, S.ARCHIVED},
-    S.IN_PROGRESS: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN, S.ARCHIVED},
-    S.STALLED: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.BROKEN, S.ARCHIVED},
-    S.PARTIAL: {S.IN_PROGRESS, S.PARTIAL, S.FULFILLED, S.ARCHIVED},
-    S.FULFILLED: set(),
-    S.BROKEN: {S.IN_PROGRESS},
-    S.ARCHIVED: set(),
-}
+# The moves an ordinary update may make, from → to; a correction (an update that names the one it corrects) may
+# go anywhere.
+PLEDGE_MOVES = Moves(
+    {
+        S.NOT_RATED: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN, S.ARCHIVED},
+        S.IN_PROGRESS: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN, S.ARCHIVED},
+        S.STALLED: {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.BROKEN, S.ARCHIVED},
+        S.PARTIAL: {S.IN_PROGRESS, S.PARTIAL, S.FULFILLED, S.ARCHIVED},
+        S.FULFILLED: set(),
+        S.BROKEN: {S.IN_PROGRESS},
+        S.ARCHIVED: set(),
+    }
+)
+CORRECTION_MOVES = Moves({status: set(PledgeStatus) for status in PledgeStatus})
 NEEDS_EVIDENCE = {S.FULFILLED, S.PARTIAL, S.BROKEN}
 RATED = {S.IN_PROGRESS, S.STALLED, S.PARTIAL, S.FULFILLED, S.BROKEN}
 
@@ -138,29 +143,29 @@ class Pledge(db.Model):
         corrects: "PledgeUpdate | None" = None,
         at: datetime | None = None,
     ) -> "PledgeUpdate":
-        """Append an update after checking the move and the evidence, and move the pledge with a guarded write.
-
-        Raises IllegalPledgeMove, EvidenceMissing, or PledgeChanged when another update landed meanwhile.
-        """
-        if corrects is None and new_status not in ALLOWED_MOVES[self.status]:
-            raise IllegalPledgeMove(self.status, new_status)
+        """Append an update after checking the move and the evidence, and move the pledge with a guarded write
+        (no other update may have landed since this one was read). Raises EvidenceMissing, or MoveRefused when
+        the move is not allowed or another update landed meanwhile."""
         if new_status in NEEDS_EVIDENCE and not evidence:
             raise EvidenceMissing(new_status)
         seen = self.update_count
         now = at or utcnow()
-        moved = db.session.execute(
-            update(Pledge)
-            .where(Pledge.id == self.id, Pledge.update_count == seen)
-            .values(status=new_status, progress=progress, last_update_at=now, update_count=seen + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if moved != 1:
-            raise PledgeChanged(self.id)
+        was = move_state(
+            self,
+            CORRECTION_MOVES if corrects else PLEDGE_MOVES,
+            new_status,
+            Pledge.update_count == seen,
+            column="status",
+            message=self.refusal(new_status),
+            progress=progress,
+            last_update_at=now,
+            update_count=seen + 1,
+        )
         entry = PledgeUpdate(
             pledge_id=self.id,
             author_id=author.id,
             on_behalf=on_behalf,
-            old_status=self.status,
+            old_status=was,
             new_status=new_status,
             progress=progress,
             note=note,
@@ -171,8 +176,19 @@ class Pledge(db.Model):
         )
         db.session.add(entry)
         db.session.flush()
-        db.session.expire(self, ["status", "progress", "last_update_at", "update_count"])
         return entry
+
+    def may_move_to(self, new_status: PledgeStatus, correction: bool = False) -> bool:
+        """True when an update may move the pledge to this status from where it is (a correction goes anywhere)."""
+        return correction or PLEDGE_MOVES.allows(self.status, new_status)
+
+    def refusal(self, new_status: PledgeStatus):
+        """What an update that may not move the pledge to this status is told."""
+        return _l(
+            "A pledge cannot move from «%(old)s» to «%(new)s». If the earlier update was wrong, publish a correction.",
+            old=self.status.label,
+            new=new_status.label,
+        )
 
     def days_since_update(self, today: datetime | None = None) -> int:
         """Whole days since the last update (or since the pledge was added)."""
@@ -186,16 +202,8 @@ class Pledge(db.Model):
         )
 
 
-class IllegalPledgeMove(Exception):
-    """Raised when an update's status move is not among ALLOWED_MOVES."""
-
-
 class EvidenceMissing(Exception):
     """Raised when a fulfilled, partially fulfilled or broken status comes without an evidence link."""
-
-
-class PledgeChanged(Exception):
-    """Raised when someone else updated the pledge between reading and writing it."""
 
 
 class PledgeUpdate(db.Model):

@@ -4,15 +4,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.core.lists import ListFilters, choice_arg, enum_arg, id_arg, page_number, text_arg
+from community.core.states import MoveRefused
+from community.core.writes import add_once, insert_once
 from community.extensions import db
 from community.places.models import Locality
-from community.places.services import within
+from community.places.services import locality_arg, within
 from community.pledges.models import (
     RATED,
     Council,
@@ -30,21 +33,8 @@ STALE_DAYS = 90
 PLEDGE_SORTS = ("updated", "due", "deputy")
 
 
-def _page(args) -> int:
-    value = args.get("page", "")
-    return int(value) if value.isdecimal() and 0 < int(value) < 10_000 else 1
-
-
-def _locality(slug: str) -> Locality | None:
-    return db.session.scalar(db.select(Locality).filter_by(slug=slug)) if slug else None
-
-
-def _enum(enum_class, value):
-    return next((member for member in enum_class if member.value == value), None)
-
-
 @dataclass
-class DeputyFilters:
+class DeputyFilters(ListFilters):
     """What the deputy directory is narrowed to; unknown values are ignored."""
 
     council: Council | None = None
@@ -57,23 +47,21 @@ class DeputyFilters:
     def from_args(cls, args) -> "DeputyFilters":
         """Read the filters from a query string."""
         return cls(
-            _enum(Council, args.get("council")),
-            _locality(args.get("district", "").strip()),
-            args.get("party", "").strip()[:120],
-            args.get("q", "").strip()[:100],
-            _page(args),
+            enum_arg(Council, args.get("council")),
+            locality_arg(args, "district"),
+            text_arg(args, "party", 120),
+            text_arg(args, "q", 100),
+            page_number(args),
         )
 
-    def args(self, **changes) -> dict:
+    def query_values(self) -> dict:
         """The filters as query arguments."""
-        values = {
+        return {
             "council": self.council.value if self.council else None,
             "district": self.district.slug if self.district else None,
             "party": self.party or None,
             "q": self.query or None,
         }
-        values.update(changes)
-        return {key: value for key, value in values.items() if value}
 
 
 def deputy_page(filters: DeputyFilters):
@@ -163,7 +151,7 @@ def scorecard(deputy: Deputy) -> dict:
 
 
 @dataclass
-class PledgeFilters:
+class PledgeFilters(ListFilters):
     """What the pledge list and its exports are narrowed to; unknown values are ignored."""
 
     deputy: Deputy | None = None
@@ -179,23 +167,23 @@ class PledgeFilters:
     @classmethod
     def from_args(cls, args) -> "PledgeFilters":
         """Read the filters from a query string."""
-        deputy_id = args.get("deputy", "")
-        deputy = db.session.get(Deputy, int(deputy_id)) if deputy_id.isdecimal() and len(deputy_id) < 10 else None
+        deputy_id = id_arg(args.get("deputy"))
+        deputy = db.session.get(Deputy, deputy_id) if deputy_id else None
         return cls(
             deputy,
-            _enum(Council, args.get("council")),
-            _locality(args.get("place", "").strip()),
-            _enum(PledgeStatus, args.get("status")),
-            _enum(PledgeCategory, args.get("category")),
+            enum_arg(Council, args.get("council")),
+            locality_arg(args),
+            enum_arg(PledgeStatus, args.get("status")),
+            enum_arg(PledgeCategory, args.get("category")),
             args.get("overdue") == "1",
             args.get("stale") == "1",
-            args.get("sort") if args.get("sort") in PLEDGE_SORTS else "updated",
-            _page(args),
+            choice_arg(args.get("sort"), PLEDGE_SORTS, "updated"),
+            page_number(args),
         )
 
-    def args(self, **changes) -> dict:
-        """The filters as query arguments, for page links, sorts and exports."""
-        values = {
+    def query_values(self) -> dict:
+        """The filters as query arguments."""
+        return {
             "deputy": self.deputy.id if self.deputy else None,
             "council": self.council.value if self.council else None,
             "place": self.locality.slug if self.locality else None,
@@ -205,8 +193,6 @@ class PledgeFilters:
             "stale": "1" if self.stale else None,
             "sort": self.sort if self.sort != "updated" else None,
         }
-        values.update(changes)
-        return {key: value for key, value in values.items() if value}
 
 
 def filtered_pledges(filters: PledgeFilters):
@@ -299,22 +285,26 @@ def timeline(pledge: Pledge, viewer) -> dict:
     return result
 
 
+def latest_update_or_refuse(pledge: Pledge) -> PledgeUpdate:
+    """The pledge's latest update, to check, confirm or dispute; MoveRefused while it has none."""
+    latest = db.session.scalar(
+        db.select(PledgeUpdate)
+        .where(PledgeUpdate.pledge_id == pledge.id)
+        .order_by(PledgeUpdate.created_at.desc(), PledgeUpdate.id.desc())
+        .limit(1)
+    )
+    if latest is None:
+        raise MoveRefused(_l("This pledge has no update yet."))
+    return latest
+
+
 def add_pledge(deputy: Deputy, by: User, submission_key: str, **fields) -> tuple[Pledge, bool]:
     """Add a pledge with its source once per submission key; returns it and whether it is new. Flushes."""
-    existing = db.session.scalar(db.select(Pledge).filter_by(deputy_id=deputy.id, submission_key=submission_key))
-    if existing:
-        return existing, False
     pledge = Pledge(deputy_id=deputy.id, created_by_id=by.id, submission_key=submission_key, **fields)
-    try:
-        with db.session.begin_nested():
-            db.session.add(pledge)
-    except IntegrityError:
-        existing = db.session.scalar(db.select(Pledge).filter_by(deputy_id=deputy.id, submission_key=submission_key))
-        if existing is None:
-            raise
-        return existing, False
-    _open_discussion(pledge, by)
-    return pledge, True
+    pledge, new = insert_once(pledge, deputy_id=deputy.id, submission_key=submission_key)
+    if new:
+        _open_discussion(pledge, by)
+    return pledge, new
 
 
 def _open_discussion(pledge: Pledge, by: User) -> None:
@@ -354,12 +344,7 @@ def check_update(moderator: User, entry: PledgeUpdate, verified: bool, note: str
 
 def react(user: User, entry: PledgeUpdate, confirms: bool, reason: str) -> bool:
     """Confirm or dispute an update once; False when this user already reacted."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(UpdateReaction(update_id=entry.id, user_id=user.id, confirms=confirms, reason=reason))
-        return True
-    except IntegrityError:
-        return False
+    return add_once(UpdateReaction(update_id=entry.id, user_id=user.id, confirms=confirms, reason=reason))
 
 
 def link_account(deputy: Deputy, user: User | None) -> None:

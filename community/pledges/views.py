@@ -1,17 +1,14 @@
 """The pledge tracker's pages: deputies and scorecards, pledges with their history, updates, checks, exports."""
 
-import csv
-import io
-import json
-
-from flask import Response, abort, flash, request, stream_with_context, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.core.exports import csv_response, json_response
 from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.lists import id_arg
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
 from community.core.security import action_limit, user_or_address_key
-from community.core.text import spreadsheet_safe
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges import bp
@@ -19,9 +16,7 @@ from community.pledges.forms import CheckForm, DisputeForm, PledgeForm, PledgeUp
 from community.pledges.models import (
     Council,
     EvidenceMissing,
-    IllegalPledgeMove,
     PledgeCategory,
-    PledgeChanged,
     PledgeStatus,
     PledgeUpdate,
 )
@@ -36,6 +31,8 @@ from community.pledges.services import (
     deputy_page,
     discussion_of,
     districts,
+    export_rows,
+    latest_update_or_refuse,
     parties,
     pledge_or_404,
     pledge_page,
@@ -132,39 +129,27 @@ def post_update(pledge_id: int):
     form = PledgeUpdateForm()
     if form.validate_on_submit():
         if update_by_key(form.submission_key.data) is None:
-            corrects_id = form.corrects.data or ""
-            corrects = (
-                db.session.get(PledgeUpdate, int(corrects_id))
-                if corrects_id.isdecimal() and len(corrects_id) < 10
-                else None
-            )
+            corrects_id = id_arg(form.corrects.data)
+            corrects = db.session.get(PledgeUpdate, corrects_id) if corrects_id else None
             if corrects is not None and corrects.pledge_id != pledge.id:
                 abort(404)
-            try:
-                pledge.record_update(
-                    current_user,
-                    PledgeStatus(form.status.data),
-                    form.progress.data,
-                    form.note.data,
-                    form.links(),
-                    form.submission_key.data,
-                    on_behalf=pledge.deputy.user_id != current_user.id,
-                    corrects=corrects,
-                )
-            except IllegalPledgeMove:
-                form.status.errors.append(
-                    _(
-                        "A pledge cannot move from «%(old)s» to «%(new)s». "
-                        "If the earlier update was wrong, publish a correction.",
-                        old=pledge.status.label,
-                        new=PledgeStatus(form.status.data).label,
+            status = PledgeStatus(form.status.data)
+            if not pledge.may_move_to(status, correction=corrects is not None):
+                form.status.errors.append(pledge.refusal(status))
+            else:
+                try:
+                    pledge.record_update(
+                        current_user,
+                        status,
+                        form.progress.data,
+                        form.note.data,
+                        form.links(),
+                        form.submission_key.data,
+                        on_behalf=pledge.deputy.user_id != current_user.id,
+                        corrects=corrects,
                     )
-                )
-            except EvidenceMissing:
-                form.evidence.errors.append(_("Give at least one evidence link for this status."))
-            except PledgeChanged:
-                db.session.rollback()
-                abort(409)
+                except EvidenceMissing:
+                    form.evidence.errors.append(_("Give at least one evidence link for this status."))
         if not form.errors:
             db.session.commit()
             if wants_fragment():
@@ -215,9 +200,7 @@ def check(pledge_id: int):
     """Mark the latest update verified or not verified, with a note; moderators only."""
     pledge = pledge_or_404(pledge_id)
     ensure(can_check_update(current_user))
-    latest = timeline(pledge, current_user)["latest"]
-    if latest is None:
-        abort(409)
+    latest = latest_update_or_refuse(pledge)
     form = CheckForm()
     if not form.validate_on_submit():
         return render("pledges/show.html", status=INVALID, **_pledge_context(pledge, check_form=form))
@@ -234,9 +217,7 @@ def reaction(pledge_id: int):
     """Confirm or dispute the latest update once; a dispute needs a reason. Signed-in residents."""
     pledge = pledge_or_404(pledge_id)
     ensure(can_react_to_update(current_user, pledge))
-    latest = timeline(pledge, current_user)["latest"]
-    if latest is None:
-        abort(409)
+    latest = latest_update_or_refuse(pledge)
     disputing = request.endpoint.endswith(".dispute")
     form = DisputeForm()
     if disputing and not form.validate_on_submit():
@@ -260,41 +241,15 @@ def _pledge_url(pledge) -> str:
 
 @bp.get("/pledges.csv")
 def export_csv():
-    """The filtered pledges as UTF-8 CSV, streamed row by row; fields as in EXPORT_FIELDS."""
-    from community.pledges.services import export_rows
-
-    filters = PledgeFilters.from_args(request.args)
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
-        writer.writeheader()
-        for row in export_rows(filters, _pledge_url):
-            writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate(0)
-        yield buffer.getvalue()
-
-    response = Response(stream_with_context(generate()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = "attachment; filename=pledges.csv"
-    return response
+    """The filtered pledges as UTF-8 CSV, streamed row by row; fields as in EXPORT_FIELDS; anyone may take it."""
+    rows = export_rows(PledgeFilters.from_args(request.args), _pledge_url)
+    return csv_response(EXPORT_FIELDS, rows, filename="pledges.csv", stream=True)
 
 
 @bp.get("/pledges.json")
 def export_json():
-    """The filtered pledges as a UTF-8 JSON array, streamed; fields as in EXPORT_FIELDS."""
-    from community.pledges.services import export_rows
-
-    filters = PledgeFilters.from_args(request.args)
-
-    def generate():
-        yield "["
-        for number, row in enumerate(export_rows(filters, _pledge_url)):
-            yield ("," if number else "") + json.dumps(row, ensure_ascii=False)
-        yield "]"
-
-    return Response(stream_with_context(generate()), mimetype="application/json")
+    """The filtered pledges as a UTF-8 JSON array, streamed; fields as in EXPORT_FIELDS; anyone may take it."""
+    return json_response(export_rows(PledgeFilters.from_args(request.args), _pledge_url))
 
 
 @bp.get("/pledges.atom")

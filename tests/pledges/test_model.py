@@ -2,15 +2,11 @@
 
 import pytest
 
+from community.accounts.models import User
+from community.core.states import MoveRefused
 from community.extensions import db
-from community.pledges.models import (
-    EvidenceMissing,
-    IllegalPledgeMove,
-    Pledge,
-    PledgeChanged,
-    PledgeStatus,
-    PledgeUpdate,
-)
+from community.pledges.models import EvidenceMissing, Pledge, PledgeStatus, PledgeUpdate
+from tests.concurrency import run_at_once
 
 S = PledgeStatus
 LINK = ["https://almobl.gov.kz/news/1"]
@@ -31,11 +27,13 @@ def test_some_statuses_need_evidence(pledge, deputy, status):
     pledge.record_update(deputy, status, 100, "Бітті.", LINK, "k3")
 
 
-def test_illegal_moves_are_refused_but_corrections_may_go_anywhere(pledge, deputy):
+def test_illegal_moves_are_refused_but_corrections_may_go_anywhere(app, pledge, deputy):
     first = pledge.record_update(deputy, S.FULFILLED, 100, "Бітті.", LINK, "k4")
     db.session.commit()
-    with pytest.raises(IllegalPledgeMove):
+    with pytest.raises(MoveRefused) as refusal:
         pledge.record_update(deputy, S.PARTIAL, 80, "Толық емес екен.", LINK, "k5")
+    with app.test_request_context("/?lang=en"):
+        assert "publish a correction" in str(refusal.value.message)
     correction = pledge.record_update(deputy, S.PARTIAL, 80, "Түзету: толық емес.", LINK, "k6", corrects=first)
     db.session.commit()
     assert correction.corrects_id == first.id and db.session.get(Pledge, pledge.id).status is S.PARTIAL
@@ -48,8 +46,24 @@ def test_a_stale_write_is_refused(pledge, deputy):
     db.session.execute(
         update(Pledge).where(Pledge.id == pledge.id).values(update_count=1).execution_options(synchronize_session=False)
     )
-    with pytest.raises(PledgeChanged):
+    with pytest.raises(MoveRefused):
         pledge.record_update(deputy, S.IN_PROGRESS, 10, "Ескі мәлімет.", [], "k7")
+
+
+def test_two_updates_from_one_state_at_once_make_one_move(app, pledge, deputy):
+    pledge_id, deputy_id = pledge.id, deputy.id
+
+    def update_pledge(index):
+        loaded = db.session.get(Pledge, pledge_id)
+        loaded.record_update(db.session.get(User, deputy_id), S.FULFILLED, 100, "Бір уақытта.", LINK, f"p{index}")
+        return index
+
+    outcomes = run_at_once(app, update_pledge, 4)
+    assert len([outcome for outcome in outcomes if isinstance(outcome, int)]) == 1
+    assert all(isinstance(outcome, MoveRefused) for outcome in outcomes if not isinstance(outcome, int))
+    db.session.expire_all()
+    assert db.session.get(Pledge, pledge_id).update_count == 1
+    assert db.session.scalar(db.select(db.func.count(PledgeUpdate.id))) == 1
 
 
 def test_history_rows_are_never_updated_or_deleted(pledge, deputy):
