@@ -24,6 +24,7 @@ from community.core.permissions import (
 )
 from community.core.security import action_limit, made_new_post, posting_limit, user_or_address_key
 from community.core.text import spreadsheet_safe
+from community.core.time import local_to_utc
 from community.dialogues import bp
 from community.dialogues.forms import (
     AnswerForm,
@@ -71,7 +72,6 @@ from community.dialogues.services import (
     votes_of,
     withdraw_question,
 )
-from community.events.forms import local_to_utc
 from community.events.services import recent_and_upcoming_events
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order

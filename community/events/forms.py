@@ -1,9 +1,5 @@
 """Event forms: shape checks and messages in the user's language."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,14 +16,6 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from community.events.models import EventKind
 from community.places.forms import LocalityField
-
-
-def local_to_utc(value: datetime | None) -> datetime | None:
-    """A time typed in Almaty time, as an aware UTC time."""
-    if value is None:
-        return None
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return value.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
 
 
 class EventForm(FlaskForm):

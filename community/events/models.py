@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
+from community.core.states import MoveRefused, Moves, move_state
 from community.extensions import db
 from community.places.models import Locality
 
@@ -32,6 +33,11 @@ class RegistrationState(LabelledEnum):
     WAITING = "waiting", _l("On the waiting list")
     CANCELLED = "cancelled", _l("Cancelled")
 
+
+G, W, X = RegistrationState.GOING, RegistrationState.WAITING, RegistrationState.CANCELLED
+# The moves a registration may make, from → to: a waiting resident gets a place or leaves, one going leaves, and
+# one who left may queue again.
+REGISTRATION_MOVES = Moves({W: {G, X}, G: {X}, X: {W}})
 
 event_deputies = Table(
     "event_deputies",
@@ -99,3 +105,12 @@ class Registration(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()
+
+    def move_to(self, to: RegistrationState, **values) -> bool:
+        """Move by a guarded write; False when the move is not allowed from where the registration is, or another
+        request moved it first: registering and leaving repeat harmlessly."""
+        try:
+            move_state(self, REGISTRATION_MOVES, to, **values)
+        except MoveRefused:
+            return False
+        return True

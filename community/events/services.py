@@ -3,23 +3,26 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import func, update
-from sqlalchemy.exc import IntegrityError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.core.lists import ListFilters, enum_arg, id_arg, page_number
+from community.core.states import MoveRefused
+from community.core.writes import bump, insert_once, update_row
 from community.events.models import Event, EventKind, Registration, RegistrationState
 from community.extensions import db
 from community.places.models import Locality
-from community.places.services import within
+from community.places.services import locality_arg, within
 
 PER_PAGE = 20
 G, W, X = RegistrationState.GOING, RegistrationState.WAITING, RegistrationState.CANCELLED
 
 
 @dataclass
-class EventFilters:
+class EventFilters(ListFilters):
     """What the event list is narrowed to; unknown values are ignored."""
 
     locality: Locality | None = None
@@ -31,32 +34,23 @@ class EventFilters:
     @classmethod
     def from_args(cls, args) -> "EventFilters":
         """Read the filters from a query string."""
-        slug = args.get("place", "").strip()
-        locality = db.session.scalar(db.select(Locality).filter_by(slug=slug)) if slug else None
-        kind = next((k for k in EventKind if k.value == args.get("kind")), None)
-        page = args.get("page", "")
-        organiser_id = args.get("organiser", "")
-        organiser = (
-            db.session.get(User, int(organiser_id)) if organiser_id.isdecimal() and len(organiser_id) < 10 else None
-        )
+        organiser_id = id_arg(args.get("organiser"))
         return cls(
-            locality,
-            kind,
-            organiser,
+            locality_arg(args),
+            enum_arg(EventKind, args.get("kind")),
+            db.session.get(User, organiser_id) if organiser_id else None,
             args.get("when") == "past",
-            int(page) if page.isdecimal() and 0 < int(page) < 10_000 else 1,
+            page_number(args),
         )
 
-    def args(self, **changes) -> dict:
+    def query_values(self) -> dict:
         """The filters as query arguments."""
-        values = {
+        return {
             "place": self.locality.slug if self.locality else None,
             "kind": self.kind.value if self.kind else None,
             "organiser": self.organiser.id if self.organiser else None,
             "when": "past" if self.past else None,
         }
-        values.update(changes)
-        return {key: value for key, value in values.items() if value}
 
 
 def filtered_events(filters: EventFilters):
@@ -116,74 +110,39 @@ def waiting_position(registration: Registration) -> int:
     return (ahead or 0) + 1
 
 
-def _change(model, row_id: int, **values) -> None:
-    db.session.execute(
-        update(model).where(model.id == row_id).values(**values).execution_options(synchronize_session=False)
-    )
-
-
 def _take_place(event_id: int) -> bool:
     """Take one place if one is free; the condition is checked by the database under its row lock."""
-    return (
-        db.session.execute(
-            update(Event)
-            .where(Event.id == event_id, Event.going_count < Event.capacity, Event.cancelled_at.is_(None))
-            .values(going_count=Event.going_count + 1)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        == 1
-    )
+    return bump(Event, event_id, Event.going_count < Event.capacity, Event.cancelled_at.is_(None), going_count=1)
 
 
 def register(user: User, event: Event) -> Registration:
     """Give the user a place, or a place in the waiting list; repeating it changes nothing. Flushes."""
-    registration = registration_of(user, event)
-    if registration is not None:
-        reopened = db.session.execute(
-            update(Registration)
-            .where(Registration.id == registration.id, Registration.state == X)
-            .values(state=W, queued_at=utcnow(), attended=None)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not reopened:
-            return registration
-    else:
-        registration = Registration(event_id=event.id, user_id=user.id, state=W)
-        try:
-            with db.session.begin_nested():
-                db.session.add(registration)
-        except IntegrityError:
-            return registration_of(user, event)
+    registration, new = insert_once(
+        Registration(event_id=event.id, user_id=user.id, state=W), event_id=event.id, user_id=user.id
+    )
+    if not new and not registration.move_to(W, queued_at=utcnow(), attended=None):
+        return registration  # already going or waiting
     if _take_place(event.id):
-        _change(Registration, registration.id, state=G)
+        registration.move_to(G)
     else:
-        _change(Event, event.id, waiting_count=Event.waiting_count + 1)
+        bump(Event, event.id, waiting_count=1)
     db.session.expire(registration)
-    db.session.expire(event, ["going_count", "waiting_count"])
     return registration
 
 
 def cancel_registration(user: User, event: Event) -> None:
     """Give the place up; the first in the waiting list moves up at once. Repeating it changes nothing."""
     registration = registration_of(user, event)
-    if registration is None or registration.state is X:
+    if registration is None:
         return
     was = registration.state
-    left = db.session.execute(
-        update(Registration)
-        .where(Registration.id == registration.id, Registration.state == was)
-        .values(state=X)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not left:
+    if not registration.move_to(X):
         return
     if was is G:
-        _change(Event, event.id, going_count=Event.going_count - 1)
+        bump(Event, event.id, going_count=-1)
         promote_waiting(event)
     else:
-        _change(Event, event.id, waiting_count=Event.waiting_count - 1)
-    db.session.expire(registration)
-    db.session.expire(event, ["going_count", "waiting_count"])
+        bump(Event, event.id, waiting_count=-1)
 
 
 def promote_waiting(event: Event) -> list[Registration]:
@@ -198,24 +157,16 @@ def promote_waiting(event: Event) -> list[Registration]:
         )
         if candidate is None or not _take_place(event.id):
             return promoted
-        moved = db.session.execute(
-            update(Registration)
-            .where(Registration.id == candidate.id, Registration.state == W)
-            .values(state=G, promoted_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if moved:
-            _change(Event, event.id, waiting_count=Event.waiting_count - 1)
-            db.session.expire(candidate)
+        if candidate.move_to(G, promoted_at=utcnow()):
+            bump(Event, event.id, waiting_count=-1)
             promoted.append(candidate)
         else:
-            _change(Event, event.id, going_count=Event.going_count - 1)  # someone else moved them; try the next
+            bump(Event, event.id, going_count=-1)  # someone else moved them; try the next
 
 
 def publish_event(event: Event) -> None:
-    """Make a draft event public; registration opens."""
-    if event.published_at is None:
-        event.published_at = utcnow()
+    """Make a draft event public; registration opens. Publishing it again changes nothing."""
+    update_row(Event, event.id, Event.published_at.is_(None), published_at=utcnow())
 
 
 def edit_event(event: Event, **fields) -> None:
@@ -245,9 +196,9 @@ def my_registrations(user) -> list[Registration]:
 
 
 def cancel_event(event: Event, reason: str) -> None:
-    """Cancel an event with a reason; registration closes."""
-    event.cancelled_at = utcnow()
-    event.cancel_reason = reason
+    """Cancel an event with a reason; registration closes. MoveRefused when it is cancelled already."""
+    if not update_row(Event, event.id, Event.cancelled_at.is_(None), cancelled_at=utcnow(), cancel_reason=reason):
+        raise MoveRefused(_l("The event has already been cancelled."))
 
 
 def create_event(organiser: User, publish: bool = True, **fields) -> Event:

@@ -1,9 +1,5 @@
 """Event pages: the list, an event with its registration button, organising, attendance, reports, calendars."""
 
-import csv
-import io
-from zoneinfo import ZoneInfo
-
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -12,13 +8,17 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from community.core.db import utcnow
+from community.core.exports import csv_response, file_response
 from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.lists import id_arg
 from community.core.permissions import can_manage_event, can_organise_events, can_register, ensure
 from community.core.security import action_limit, user_or_address_key
-from community.core.text import excerpt, spreadsheet_safe
+from community.core.states import MoveRefused
+from community.core.text import excerpt
+from community.core.time import local_to_utc, local_zone, utc_to_local
 from community.events import bp
-from community.events.forms import AttendanceForm, EventForm, ReportForm, local_to_utc
+from community.events.forms import AttendanceForm, EventForm, ReportForm
 from community.events.models import EventKind, RegistrationState
 from community.events.services import (
     EventFilters,
@@ -64,7 +64,7 @@ def index():
 @bp.get("/events/calendar")
 def month():
     """A month of events as a calendar (an agenda on phones); months change with htmx or plain links."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = local_zone()
     filters = EventFilters.from_args(request.args)
     asked = request.args.get("month", "")
     today = utcnow().astimezone(zone).date()
@@ -166,11 +166,7 @@ def edit(event_id: int):
     """Change an event: its organiser, moderators and admins. More places move the waiting list up."""
     event = event_or_404(event_id, current_user)
     ensure(can_manage_event(current_user, event))
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    local = {
-        name: getattr(event, name).astimezone(zone).replace(tzinfo=None) if getattr(event, name) else None
-        for name in ("starts_at", "ends_at", "registration_closes_at")
-    }
+    local = {name: utc_to_local(getattr(event, name)) for name in ("starts_at", "ends_at", "registration_closes_at")}
     form = EventForm(
         data={
             "title": event.title,
@@ -233,8 +229,8 @@ def registrant_list(event_id: int):
         if not form.validate_on_submit():
             abort(400)
         if utcnow() < event.starts_at:
-            abort(409)
-        present = {int(value) for value in request.form.getlist("attended") if value.isdecimal() and len(value) < 10}
+            raise MoveRefused(_("Attendance can be marked once the event has started."))
+        present = {number for value in request.form.getlist("attended") if (number := id_arg(value))}
         came = mark_attendance(event, present)
         db.session.commit()
         flash(ngettext("%(num)d person attended.", "%(num)d people attended.", came), "success")
@@ -247,23 +243,19 @@ def registrants_csv(event_id: int):
     """The registrants as CSV: organiser, moderators, admins."""
     event = event_or_404(event_id, current_user)
     ensure(can_manage_event(current_user, event))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["name", "email", "state", "registered_at", "attended"])
     lists = registrants(event)
-    for registration in lists["going"] + lists["waiting"]:
-        writer.writerow(
-            [
-                spreadsheet_safe(registration.user.display_name),
-                spreadsheet_safe(registration.user.email),
-                registration.state.value,
-                registration.queued_at.isoformat(),
-                "" if registration.attended is None else ("yes" if registration.attended else "no"),
-            ]
-        )
-    response = current_app.response_class(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-registrants.csv"'
-    return response
+    rows = (
+        [
+            registration.user.display_name,
+            registration.user.email,
+            registration.state.value,
+            registration.queued_at.isoformat(),
+            "" if registration.attended is None else ("yes" if registration.attended else "no"),
+        ]
+        for registration in lists["going"] + lists["waiting"]
+    )
+    header = ["name", "email", "state", "registered_at", "attended"]
+    return csv_response(header, rows, filename=f"event-{event.id}-registrants.csv")
 
 
 @bp.route("/events/<int:event_id>/report", methods=["GET", "POST"])
@@ -285,7 +277,7 @@ def report(event_id: int):
 
 def _calendar(events) -> bytes:
     """Events as an iCalendar file (RFC 5545) with times in Asia/Almaty and stable UIDs."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    zone = local_zone()
     calendar = Calendar()
     calendar.add("prodid", f"-//{current_app.config['SITE_NAME']}//events//KK")
     calendar.add("version", "2.0")
@@ -307,20 +299,15 @@ def _calendar(events) -> bytes:
     return calendar.to_ical()
 
 
-def _ics(body: bytes, name: str):
-    response = current_app.response_class(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.ics"'
-    return response
-
-
 @bp.get("/events/<int:event_id>.ics")
 def event_ics(event_id: int):
     """One event as a calendar file."""
-    return _ics(_calendar([event_or_404(event_id, current_user)]), f"event-{event_id}")
+    return file_response(_calendar([event_or_404(event_id, current_user)]), "text/calendar", f"event-{event_id}.ics")
 
 
 @bp.get("/events.ics")
 def feed_ics():
     """A subscribable calendar of upcoming events with the list's filters."""
     filters = EventFilters.from_args(request.args)
-    return _ics(_calendar(db.session.scalars(filtered_events(filters).limit(500))), "events")
+    events = db.session.scalars(filtered_events(filters).limit(500))
+    return file_response(_calendar(events), "text/calendar", "events.ics")
