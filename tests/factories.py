@@ -159,8 +159,8 @@ def create_question(
     votes: int = 0,
 ):
     """A committed question in a given state, with votes from new residents, counted as the services count."""
-    from community.dialogues.models import COUNTERS, Question, QuestionState, QuestionVote
-    from community.dialogues.services import _touch
+    from community.core.writes import bump
+    from community.dialogues.models import COUNTERS, DialogueSession, Question, QuestionState, QuestionVote
 
     question = Question(
         session_id=dialogue.id,
@@ -176,6 +176,6 @@ def create_question(
     for _ in range(votes):
         db.session.add(QuestionVote(question_id=question.id, user_id=create_user("resident").id))
     if question.state in COUNTERS:
-        _touch(dialogue.id, **{COUNTERS[question.state]: 1})
+        bump(DialogueSession, dialogue.id, version=1, **{COUNTERS[question.state]: 1})
     db.session.commit()
     return question

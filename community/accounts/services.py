@@ -15,9 +15,9 @@ from community.accounts.models import LoginSession, PasswordReset, User, hash_to
 from community.core.db import utcnow
 from community.core.mail import send_mail
 from community.core.permissions import Role
+from community.core.security import SESSION_TOKEN_KEY
 from community.extensions import db
 
-SESSION_TOKEN_KEY = "sid"  # noqa: S105 - a session key name
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 

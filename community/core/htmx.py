@@ -1,6 +1,6 @@
 """Page or fragment, decided in one place; redirects that htmx understands."""
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import Response, flash, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -34,6 +34,19 @@ def redirect_to(location: str) -> Response:
         response.headers["HX-Redirect"] = location
         return response
     return redirect(location, code=303)
+
+
+def fragment_or_redirect(fragment, location: str, message=None, category: str = "success", trigger: str | None = None):
+    """After an action: htmx gets the fresh fragment (made by the callable; the HX-Trigger event set when named,
+    so other regions of the page refresh too), a plain browser the message as a flash and a 303 to the location."""
+    if wants_fragment():
+        response = fragment()
+        if trigger:
+            response.headers["HX-Trigger"] = trigger
+        return response
+    if message:
+        flash(message, category)
+    return redirect_to(location)
 
 
 def add_vary(response: Response) -> Response:

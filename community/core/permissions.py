@@ -155,13 +155,9 @@ def can_register(user, event) -> bool:
 
 
 def can_run_dialogues(user) -> bool:
-    """Moderators and admins create, open, pause and close dialogue sessions and work their questions."""
+    """Moderators and admins create, open, pause and close dialogue sessions and work their questions, several
+    at once; a closed session keeps its record (its open questions may still be sent to a deputy)."""
     return can_take_part(user) and can_moderate(user)
-
-
-def can_moderate_dialogue(user, dialogue) -> bool:
-    """Any moderator may work a session's console, several at once; a closed session keeps its record."""
-    return can_run_dialogues(user)
 
 
 def can_ask_question(user, dialogue) -> bool:
@@ -171,20 +167,16 @@ def can_ask_question(user, dialogue) -> bool:
 
 def can_vote_question(user, question) -> bool:
     """Signed-in, unsuspended residents vote once for an open question while the session takes votes."""
-    from community.dialogues.models import QuestionState
-
-    return can_ask_question(user, question.session) and question.state is QuestionState.APPROVED
+    return can_ask_question(user, question.session) and question.state.takes_votes
 
 
 def can_withdraw_question(user, question) -> bool:
     """Authors take back their own question while it waits or is open, until the session closes."""
-    from community.dialogues.models import QuestionState, SessionState
-
     return (
         _is_signed_in(user)
         and question.author_id == user.id
-        and question.state in (QuestionState.PENDING, QuestionState.APPROVED)
-        and question.session.state is not SessionState.CLOSED
+        and question.state.may_be_withdrawn
+        and not question.session.state.is_over
     )
 
 

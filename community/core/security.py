@@ -6,6 +6,8 @@ from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the session key that carries the sign-in token, not a secret
+
 
 def content_security_policy() -> str:
     """The CSP: scripts only from this site and the htmx CDN's exact origin; nothing inline."""

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import HideableMixin, LabelledEnum, UTCDateTime, enum_type, utcnow
+from community.core.states import MoveRefused, Moves, move_state
+from community.core.writes import bump, update_row
 from community.extensions import db
 from community.places.models import Locality
 
@@ -25,13 +27,16 @@ class SessionState(LabelledEnum):
         """Questions and votes are taken before and during the session, not on a break or after it."""
         return self in (SessionState.SCHEDULED, SessionState.LIVE)
 
+    @property
+    def is_over(self) -> bool:
+        """Closed: the session's page is its minutes and only its record remains."""
+        return self is SessionState.CLOSED
 
-# The moves a session may make, and the state each move comes from.
-SESSION_MOVES = {
-    SessionState.LIVE: (SessionState.SCHEDULED, SessionState.PAUSED),
-    SessionState.PAUSED: (SessionState.LIVE,),
-    SessionState.CLOSED: (SessionState.SCHEDULED, SessionState.LIVE, SessionState.PAUSED),
-}
+
+S = SessionState
+# The moves a session may make, from → to.
+SESSION_MOVES = Moves({S.SCHEDULED: {S.LIVE, S.CLOSED}, S.LIVE: {S.PAUSED, S.CLOSED}, S.PAUSED: {S.LIVE, S.CLOSED}})
+SESSION_REFUSED = _l("The session cannot do that from where it is now.")
 
 
 class QuestionState(LabelledEnum):
@@ -44,22 +49,31 @@ class QuestionState(LabelledEnum):
     HIDDEN = "hidden", _l("Hidden")
     MERGED = "merged", _l("Merged")
 
+    @property
+    def takes_votes(self) -> bool:
+        """Only open questions are voted for."""
+        return self is QuestionState.APPROVED
+
+    @property
+    def may_be_withdrawn(self) -> bool:
+        """Its author may take a question back while it waits or is open."""
+        return self in (QuestionState.PENDING, QuestionState.APPROVED)
+
 
 PUBLIC_STATES = (QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.PROMISED)
 
-# Each move of a question and the states it may come from; a move from anywhere else is refused.
-QUESTION_MOVES = {
-    QuestionState.APPROVED: (QuestionState.PENDING, QuestionState.HIDDEN, QuestionState.ANSWERED),
-    QuestionState.ANSWERED: (QuestionState.APPROVED,),
-    QuestionState.PROMISED: (QuestionState.APPROVED, QuestionState.ANSWERED),
-    QuestionState.HIDDEN: (
-        QuestionState.PENDING,
-        QuestionState.APPROVED,
-        QuestionState.ANSWERED,
-        QuestionState.PROMISED,
-    ),
-    QuestionState.MERGED: (QuestionState.PENDING, QuestionState.APPROVED),
-}
+Q = QuestionState
+# The moves a question may make, from → to; each console step narrows them to its own (approve: pending → open).
+QUESTION_MOVES = Moves(
+    {
+        Q.PENDING: {Q.APPROVED, Q.HIDDEN, Q.MERGED},
+        Q.APPROVED: {Q.ANSWERED, Q.PROMISED, Q.HIDDEN, Q.MERGED},
+        Q.ANSWERED: {Q.APPROVED, Q.PROMISED, Q.HIDDEN},
+        Q.PROMISED: {Q.HIDDEN},
+        Q.HIDDEN: {Q.APPROVED},
+    }
+)
+TOO_LATE = _l("Another moderator has just handled this question; the console shows where it is now.")
 
 # The session's kept count that holds questions in each state (merged ones are counted nowhere).
 COUNTERS = {
@@ -69,14 +83,6 @@ COUNTERS = {
     QuestionState.PROMISED: "answered_count",
     QuestionState.HIDDEN: "hidden_count",
 }
-
-
-class QuestionMoveRefused(Exception):
-    """The question is no longer where the move starts from: another moderator got there first."""
-
-
-class SessionMoveRefused(Exception):
-    """The session cannot make that move from where it is now."""
 
 
 dialogue_deputies = Table(
@@ -132,6 +138,21 @@ class DialogueSession(db.Model):
         """Live or on a break: the console and the big screen matter now."""
         return self.state in (SessionState.LIVE, SessionState.PAUSED)
 
+    def move_to(self, to: SessionState, by: User, summary: str | None = None) -> None:
+        """Open, pause, resume or close the session by a guarded write, raising its version, and log the step;
+        raises MoveRefused when it cannot move there from where it is, or another moderator moved it first."""
+        values: dict = {}
+        if to is SessionState.LIVE and self.opened_at is None:
+            values["opened_at"] = utcnow()
+        if to is SessionState.CLOSED:
+            values.update(closed_at=utcnow(), current_question_id=None)
+            if summary is not None:
+                values["summary"] = summary
+        move_state(self, SESSION_MOVES, to, message=SESSION_REFUSED, version=DialogueSession.version + 1, **values)
+        step = {SessionState.LIVE: Step.OPEN, SessionState.PAUSED: Step.PAUSE, SessionState.CLOSED: Step.CLOSE}[to]
+        log_step(self.id, step, by)
+        db.session.expire(self)
+
 
 class Question(HideableMixin, db.Model):
     """A question to the deputies, from a resident's phone or typed in by a moderator for someone in the hall."""
@@ -180,6 +201,29 @@ class Question(HideableMixin, db.Model):
             return self.author.display_name
         return self.speaker_name or None
 
+    def move_to(
+        self, to: QuestionState, by: User, step: "Step", note: str = "", only_from: tuple = (), **values
+    ) -> None:
+        """Move the question by a guarded write if it is still where the step starts from (QUESTION_MOVES, narrowed
+        by only_from): keep the session's counts, raise its version, clear it as current when it leaves the open
+        list, and log the step. Raises MoveRefused when another moderator got there first."""
+        if only_from and self.state not in only_from:
+            raise MoveRefused(TOO_LATE)
+        was = move_state(self, QUESTION_MOVES, to, message=TOO_LATE, **values)
+        if was is QuestionState.APPROVED:
+            update_row(
+                DialogueSession,
+                self.session_id,
+                DialogueSession.current_question_id == self.id,
+                current_question_id=None,
+            )
+        counts = {COUNTERS[was]: -1}
+        if to in COUNTERS:  # answered → promised stays in one counter: the changes add up, they do not overwrite
+            counts[COUNTERS[to]] = counts.get(COUNTERS[to], 0) + 1
+        bump(DialogueSession, self.session_id, version=1, **counts)
+        log_step(self.session_id, step, by, self.id, note)
+        db.session.expire(self)
+
 
 class QuestionVote(db.Model):
     """One resident's vote for a question; the unique key keeps it to one, also under concurrency."""
@@ -227,3 +271,12 @@ class SessionLogEntry(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+def log_step(session_id: int, step: Step, by: User | None, question_id: int | None = None, note: str = "") -> None:
+    """Append a step to the session's log."""
+    db.session.add(
+        SessionLogEntry(
+            session_id=session_id, question_id=question_id, actor_id=by.id if by else None, step=step, note=note
+        )
+    )

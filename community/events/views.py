@@ -86,7 +86,7 @@ def _event_context(event, reason_form=None) -> dict:
     position = (
         waiting_position(registration) if registration and registration.state is RegistrationState.WAITING else None
     )
-    from community.dialogues.services import sessions_of_event
+    from community.dialogues.queries import sessions_of_event
 
     return {
         "event": event,

@@ -1,9 +1,10 @@
-"""What the home page shows, and the health check's database probe."""
+"""What the home page shows, the language switch's choice, and the health check's database probe."""
 
 from flask import current_app, request
 from sqlalchemy import func, text
 
 from community.accounts.models import User
+from community.core.i18n import keep_language
 from community.extensions import db
 from community.places.models import Locality, LocalityKind
 from community.places.services import children_of
@@ -48,9 +49,16 @@ def recent_threads(locality: Locality | None, count: int = 5) -> list:
 
 def live_and_next_dialogues(locality: Locality | None, count: int = 3) -> list:
     """Dialogue sessions live now, then the next announced ones, in and under a locality, for the home page."""
-    from community.dialogues.services import live_and_upcoming
+    from community.dialogues.queries import live_and_upcoming
 
     return live_and_upcoming(locality, count)
+
+
+def choose_language(user, lang: str) -> None:
+    """Speak lang from now on: in the cookie for anyone, and on the account of a signed-in user; the view commits."""
+    keep_language(lang)
+    if user.is_authenticated:
+        user.locale = lang
 
 
 def database_ok() -> bool:

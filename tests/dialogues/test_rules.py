@@ -2,13 +2,12 @@
 
 import pytest
 
+from community.core.states import MoveRefused
 from community.dialogues.models import (
     DialogueSession,
     Question,
-    QuestionMoveRefused,
     QuestionState,
     QuestionVote,
-    SessionMoveRefused,
     SessionState,
 )
 from community.dialogues.services import (
@@ -19,7 +18,6 @@ from community.dialogues.services import (
     correct_question,
     hide_question,
     merge_question,
-    move_session,
     reopen_question,
     restore_question,
     set_current,
@@ -45,19 +43,19 @@ def fresh(model, row_id):
 def test_a_session_opens_pauses_resumes_and_closes_once(moderator, village):
     dialogue = create_dialogue(moderator, village, state="scheduled")
     for to in (SessionState.LIVE, SessionState.PAUSED, SessionState.LIVE, SessionState.CLOSED):
-        move_session(dialogue, to, moderator)
+        dialogue.move_to(to, moderator)
         db.session.commit()
         assert fresh(DialogueSession, dialogue.id).state is to
     for to in (SessionState.LIVE, SessionState.PAUSED, SessionState.CLOSED):
-        with pytest.raises(SessionMoveRefused):
-            move_session(fresh(DialogueSession, dialogue.id), to, moderator)
+        with pytest.raises(MoveRefused):
+            fresh(DialogueSession, dialogue.id).move_to(to, moderator)
     assert fresh(DialogueSession, dialogue.id).opened_at is not None
 
 
 def test_a_scheduled_session_cannot_be_paused(moderator, village):
     dialogue = create_dialogue(moderator, village, state="scheduled")
-    with pytest.raises(SessionMoveRefused):
-        move_session(dialogue, SessionState.PAUSED, moderator)
+    with pytest.raises(MoveRefused):
+        dialogue.move_to(SessionState.PAUSED, moderator)
 
 
 def test_premoderated_questions_wait_and_counts_follow_every_move(dialogue, resident, moderator):
@@ -109,7 +107,7 @@ def test_a_repeated_submission_makes_one_question(dialogue, resident):
 )
 def test_moves_from_the_wrong_state_are_refused(dialogue, resident, moderator, start, move):
     question = create_question(dialogue, resident, state=start)
-    with pytest.raises(QuestionMoveRefused):
+    with pytest.raises(MoveRefused):
         if move is answer_question:
             move(question, moderator, "жауап")
         else:
@@ -122,7 +120,7 @@ def test_a_step_another_moderator_already_took_is_refused(dialogue, resident, mo
     db.session.expunge(stale)  # what the second moderator's request loaded: still pending
     approve_question(fresh(Question, question.id), moderator)
     db.session.commit()
-    with pytest.raises(QuestionMoveRefused):
+    with pytest.raises(MoveRefused):
         approve_question(stale, create_user("moderator"))
 
 
@@ -181,7 +179,7 @@ def test_a_question_is_not_merged_into_itself_or_another_session(dialogue, moder
     question = create_question(dialogue, resident)
     elsewhere = create_question(create_dialogue(moderator, village), resident)
     for into in (question, elsewhere):
-        with pytest.raises(QuestionMoveRefused):
+        with pytest.raises(MoveRefused):
             merge_question(fresh(Question, question.id), into, moderator)
 
 
@@ -195,13 +193,13 @@ def test_the_current_question_is_open_and_answering_it_clears_it(dialogue, resid
     answer_question(fresh(Question, second.id), moderator, "Жауап берілді")
     db.session.commit()
     assert fresh(DialogueSession, dialogue.id).current_question_id is None
-    with pytest.raises(QuestionMoveRefused):
+    with pytest.raises(MoveRefused):
         set_current(fresh(Question, second.id), moderator)
 
 
 def test_nothing_is_current_before_the_session_opens(moderator, village, resident):
     dialogue = create_dialogue(moderator, village, state="scheduled")
-    with pytest.raises(QuestionMoveRefused):
+    with pytest.raises(MoveRefused):
         set_current(create_question(dialogue, resident), moderator)
 
 
@@ -272,7 +270,7 @@ def test_two_moderators_approving_at_once_approve_once(app, dialogue, resident):
 
     outcomes = run_at_once(app, approve, 4)
     assert outcomes.count("approved") == 1
-    assert all(isinstance(outcome, QuestionMoveRefused) for outcome in outcomes if outcome != "approved")
+    assert all(isinstance(outcome, MoveRefused) for outcome in outcomes if outcome != "approved")
     assert db.session.scalar(db.select(db.func.count(SessionLogEntry.id)).filter_by(step=Step.APPROVE)) == 1
     assert fresh(DialogueSession, dialogue.id).open_count == 1
 
@@ -295,7 +293,7 @@ def test_a_follow_up_promised_after_an_answer_keeps_the_counts_right(dialogue, r
 
 
 def test_the_participant_count_leaves_out_turned_down_questions(dialogue, resident, other_resident):
-    from community.dialogues.services import participant_count
+    from community.dialogues.queries import participant_count
 
     create_question(dialogue, resident, state="hidden", votes=2)
     create_question(dialogue, other_resident, votes=1)
@@ -317,6 +315,6 @@ def test_crossed_merges_at_once_merge_one_way_without_an_error(app, dialogue, re
 
     outcomes = run_at_once(app, merge, 2)
     assert outcomes.count("merged") == 1, outcomes
-    assert all(isinstance(outcome, QuestionMoveRefused) for outcome in outcomes if outcome != "merged")
+    assert all(isinstance(outcome, MoveRefused) for outcome in outcomes if outcome != "merged")
     states = {fresh(Question, first.id).state, fresh(Question, second.id).state}
     assert states == {Q.MERGED, Q.APPROVED}

@@ -2,9 +2,9 @@
 
 import pytest
 
+from community.core.states import MoveRefused
 from community.core.text import slugify
 from community.extensions import db
-from community.core.states import MoveRefused
 from community.threads.models import Thread, ThreadState, ThreadStateChange
 from tests.concurrency import run_at_once
 
