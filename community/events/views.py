@@ -41,7 +41,7 @@ from community.events.services import (
 )
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
-from community.pledges.services import all_deputies
+from community.pledges.queries import all_deputies
 
 INVALID = 422
 

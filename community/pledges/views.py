@@ -20,28 +20,25 @@ from community.pledges.models import (
     PledgeStatus,
     PledgeUpdate,
 )
-from community.pledges.services import (
+from community.pledges.queries import (
     EXPORT_FIELDS,
     DeputyFilters,
     PledgeFilters,
-    add_pledge,
     all_deputies,
-    check_update,
     deputy_or_404,
     deputy_page,
     discussion_of,
     districts,
     export_rows,
-    latest_update_or_refuse,
     parties,
     pledge_or_404,
     pledge_page,
-    react,
     recent_updates,
     scorecard,
     timeline,
     update_by_key,
 )
+from community.pledges.services import add_pledge, check_update, latest_update_or_refuse, react
 
 INVALID = 422
 

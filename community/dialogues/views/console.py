@@ -44,7 +44,7 @@ from community.dialogues.views import live
 from community.events.services import recent_and_upcoming_events
 from community.extensions import db, limiter
 from community.pledges.models import PledgeCategory
-from community.pledges.services import all_deputies
+from community.pledges.queries import all_deputies
 from community.threads.models import Category
 
 INVALID = 422
