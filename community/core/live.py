@@ -87,13 +87,14 @@ class LiveRegion:
         return self._marked(make_response("", 304), tag)
 
     def shared_copy(self, tag: str):
-        """A copy of a same-for-everyone region this worker has already rendered for this tag, ready to send."""
-        body = self.copies.get(tag)
+        """For a poll: a copy of a same-for-everyone region this worker has already rendered for this tag, ready to
+        send (a whole page is never shared)."""
+        body = self.copies.get(tag) if wants_fragment() else None
         return self._marked(make_response(body), tag) if body is not None else None
 
     def send(self, response, tag: str, shared: bool = False):
-        """Mark a region's copy with its ETag, and keep it for the next viewer when it is the same for all."""
-        if shared:
+        """Mark a region's copy with its ETag, and keep it for the next poll when it is the same for all."""
+        if shared and wants_fragment():
             self.copies.put(tag, response.get_data(as_text=True))
         return self._marked(response, tag)
 

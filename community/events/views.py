@@ -10,7 +10,7 @@ from icalendar import Event as CalendarEvent
 from community.core.db import utcnow
 from community.core.exports import csv_response, file_response
 from community.core.forms import ReasonForm
-from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import id_arg
 from community.core.permissions import can_manage_event, can_organise_events, can_register, ensure
 from community.core.security import action_limit, user_or_address_key
@@ -118,9 +118,12 @@ def registration(event_id: int):
     else:
         register(current_user, event)
     db.session.commit()
-    if wants_fragment():
-        return render("events/show.html", block="registration", **_event_context(event_or_404(event_id, current_user)))
-    return redirect_to(url_for("events.show", event_id=event.id))
+    return fragment_or_redirect(
+        lambda: render(
+            "events/show.html", block="registration", **_event_context(event_or_404(event_id, current_user))
+        ),
+        url_for("events.show", event_id=event.id),
+    )
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.exports import csv_response, json_response
-from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import id_arg
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
 from community.core.security import action_limit, user_or_address_key
@@ -149,10 +149,11 @@ def post_update(pledge_id: int):
                     form.evidence.errors.append(_("Give at least one evidence link for this status."))
         if not form.errors:
             db.session.commit()
-            if wants_fragment():
-                return render("pledges/show.html", block="tracker", **_pledge_context(pledge_or_404(pledge_id)))
-            flash(_("The update is published."), "success")
-            return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#timeline")
+            return fragment_or_redirect(
+                lambda: render("pledges/show.html", block="tracker", **_pledge_context(pledge_or_404(pledge_id))),
+                url_for("pledges.show", pledge_id=pledge.id) + "#timeline",
+                _("The update is published."),
+            )
     db.session.rollback()
     return render(
         "pledges/show.html",
@@ -223,13 +224,12 @@ def reaction(pledge_id: int):
         )
     added = react(current_user, latest, not disputing, form.reason.data if disputing else "")
     db.session.commit()
-    if wants_fragment():
-        return render("pledges/show.html", block="tracker", **_pledge_context(pledge))
-    flash(
+    return fragment_or_redirect(
+        lambda: render("pledges/show.html", block="tracker", **_pledge_context(pledge)),
+        url_for("pledges.show", pledge_id=pledge.id) + "#checks",
         _("Thank you, your view is counted.") if added else _("You have already given your view on this update."),
         "success" if added else "info",
     )
-    return redirect_to(url_for("pledges.show", pledge_id=pledge.id) + "#checks")
 
 
 def _pledge_url(pledge) -> str:

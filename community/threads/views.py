@@ -1,11 +1,11 @@
 """Thread pages: the list, starting a thread, a thread with its comments, and every action on them."""
 
-from flask import abort, current_app, flash, g, render_template, request, url_for
+from flask import abort, current_app, flash, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.forms import ReasonForm
-from community.core.htmx import redirect_to, render, wants_fragment
+from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import page_number
 from community.core.permissions import (
     can_answer_officially,
@@ -180,10 +180,11 @@ def comment(thread_id: int):
         db.session.commit()
         page = page_of(new_comment)
         target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page, _anchor=new_comment.anchor)
-        if wants_fragment():
-            return render("threads/show.html", block="comments", **_thread_context(thread, page))
-        flash(_("Your comment is published."), "success")
-        return redirect_to(target)
+        return fragment_or_redirect(
+            lambda: render("threads/show.html", block="comments", **_thread_context(thread, page)),
+            target,
+            _("Your comment is published."),
+        )
     return render(
         "threads/show.html", block="comments", status=INVALID, **_thread_context(thread, 1, comment_form=form)
     )
@@ -239,13 +240,15 @@ def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, ba
     """Apply a once-per-user toggle, commit, and answer htmx with the swapped button, others with a redirect."""
     (undo_action if undo else do)(current_user, subject)
     db.session.commit()
-    if wants_fragment():
+
+    def button():
         thread = comment.thread if comment else subject
         marks = viewer_marks(current_user, thread, [comment] if comment else [])
         if block is None:  # the whole template is the fragment
-            return render_template(template, thread=thread, comment=comment, marks=marks)
+            return make_response(render_template(template, thread=thread, comment=comment, marks=marks))
         return render(template, block=block, thread=thread, comment=comment, marks=marks)
-    return redirect_to(back)
+
+    return fragment_or_redirect(button, back)
 
 
 @bp.post("/threads/<int:thread_id>/support", endpoint="support_thread")

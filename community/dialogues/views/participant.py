@@ -101,7 +101,7 @@ def show(session_id: int):
     tag = live.tag("show", session_id, *view.values())
     if unchanged := live.not_modified(tag):
         return unchanged
-    shared = wants_fragment() and not current_user.is_authenticated
+    shared = not current_user.is_authenticated  # a visitor's copy is the same for every visitor
     if shared and (copy := live.shared_copy(tag)):
         return copy
     dialogue = session_or_404(session_id)

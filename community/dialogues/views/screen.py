@@ -5,7 +5,7 @@ from flask import request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from community.core.htmx import render, wants_fragment
+from community.core.htmx import render
 from community.dialogues import bp
 from community.dialogues.queries import screen_lists, session_or_404
 from community.dialogues.views import live
@@ -19,7 +19,7 @@ def screen(session_id: int):
     tag = live.tag("screen", session_id, request.host_url, str(get_locale()), personal=False)
     if unchanged := live.not_modified(tag):
         return unchanged
-    if wants_fragment() and (copy := live.shared_copy(tag)):
+    if copy := live.shared_copy(tag):
         return copy
     dialogue = session_or_404(session_id)
     address = url_for("dialogues.show", session_id=session_id, _external=True)
@@ -33,4 +33,4 @@ def screen(session_id: int):
         qr=qr,
         next_up=screen_lists(dialogue),
     )
-    return live.send(response, tag, shared=wants_fragment())
+    return live.send(response, tag, shared=True)
