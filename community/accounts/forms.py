@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
 
 from community.accounts.services import password_is_common
-from community.core.forms import required
+from community.core.forms import markdown_field, required
 from community.places.forms import LocalityField
 
 MIN_PASSWORD = 8
@@ -123,8 +123,4 @@ class ProfileForm(FlaskForm):
         validate_choice=False,
         validators=[AnyOf(list(LANGUAGES), message=_l("Choose a language from the list."))],
     )
-    bio = TextAreaField(
-        _l("About you"),
-        validators=[Length(max=2000, message=_l("At most %(max)d characters.", max=2000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
+    bio = markdown_field(_l("About you"), 2000)

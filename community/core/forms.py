@@ -4,8 +4,8 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 EXPIRED = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
 
@@ -23,6 +23,26 @@ def length(low: int, high: int):
 def strip(value):
     """Leading and trailing spaces do not count."""
     return value.strip() if isinstance(value, str) else value
+
+
+def at_most(high: int):
+    """A text of at most high characters (it may be empty)."""
+    return Length(max=high, message=_l("At most %(max)d characters.", max=high))
+
+
+def markdown_field(label, high: int = 10_000) -> TextAreaField:
+    """An optional Markdown text of at most high characters, with the hint of what Markdown allows."""
+    return TextAreaField(
+        label,
+        validators=[at_most(high)],
+        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
+    )
+
+
+def local_time_field(label, required: bool = True) -> DateTimeLocalField:
+    """A date and time typed in the region's local time (core/time turns it into UTC)."""
+    check = InputRequired(message=_l("Enter a date and time.")) if required else Optional()
+    return DateTimeLocalField(label, format="%Y-%m-%dT%H:%M", validators=[check])
 
 
 class SubmissionKeyField(HiddenField):

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from community.core.forms import SubmissionKeyField, length, required, strip
+from community.core.forms import SubmissionKeyField, length, local_time_field, markdown_field, required, strip
 from community.dialogues.services import QUESTION_LENGTH
 from community.places.forms import LocalityField
 from community.pledges.forms import PledgeForm
@@ -28,16 +27,8 @@ class SessionForm(FlaskForm):
     topic = StringField(
         _l("Topic"), validators=[Length(max=200, message=_l("At most %(max)d characters.", max=200))], filters=[strip]
     )
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
-    scheduled_at = DateTimeLocalField(
-        _l("Starts (Almaty time)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(message=_l("Enter a date and time."))],
-    )
+    description = markdown_field(_l("Description"), 10_000)
+    scheduled_at = local_time_field(_l("Starts (Almaty time)"))
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     event = SelectField(_l("Linked event (optional)"), coerce=str, validate_choice=False)
     deputies = SelectMultipleField(_l("Deputies taking part (optional)"), coerce=str, validate_choice=False)
@@ -108,11 +99,7 @@ class MergeForm(FlaskForm):
 class CloseForm(FlaskForm):
     """Closing a session, with an optional summary for its minutes."""
 
-    summary = TextAreaField(
-        _l("Summary for the minutes (optional)"),
-        validators=[Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
+    summary = markdown_field(_l("Summary for the minutes (optional)"), 20_000)
 
 
 class FollowUpForm(PledgeForm):

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from community.core.forms import local_time_field, markdown_field
 from community.events.models import EventKind
 from community.places.forms import LocalityField
 
@@ -29,24 +29,10 @@ class EventForm(FlaskForm):
         ],
     )
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.label) for k in EventKind], validate_choice=False)
-    description = TextAreaField(
-        _l("Description"),
-        validators=[Length(max=10_000, message=_l("At most %(max)d characters.", max=10_000))],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
-    starts_at = DateTimeLocalField(
-        _l("Starts (Almaty time)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(message=_l("Enter a date and time."))],
-    )
-    ends_at = DateTimeLocalField(
-        _l("Ends (Almaty time)"),
-        format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(message=_l("Enter a date and time."))],
-    )
-    registration_closes_at = DateTimeLocalField(
-        _l("Registration closes (optional)"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
-    )
+    description = markdown_field(_l("Description"), 10_000)
+    starts_at = local_time_field(_l("Starts (Almaty time)"))
+    ends_at = local_time_field(_l("Ends (Almaty time)"))
+    registration_closes_at = local_time_field(_l("Registration closes (optional)"), required=False)
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     address = StringField(
         _l("Address"), validators=[Length(max=300, message=_l("At most %(max)d characters.", max=300))]

@@ -63,11 +63,21 @@ def report(thread_id: int | None = None, comment_id: int | None = None):
 def index():
     """The moderators' queue: reported items grouped with their reports; moderators only."""
     _require_moderator()
+    return _queue_page()
+
+
+def _queue_page(reason_form=None, suspend_form=None):
+    """The queue; after a form without a reason, a 422 that says so, with the form kept."""
+    status = 200
+    if reason_form is not None or suspend_form is not None:
+        flash(_("Every moderation action needs a reason."), "error")
+        status = INVALID
     return render(
         "moderation/queue.html",
+        status=status,
         groups=queue(),
-        reason_form=ReasonForm(formdata=None),
-        suspend_form=SuspendForm(formdata=None),
+        reason_form=ReasonForm(formdata=None) if reason_form is None else reason_form,
+        suspend_form=SuspendForm(formdata=None) if suspend_form is None else suspend_form,
     )
 
 
@@ -83,14 +93,7 @@ def act(action: str, thread_id: int | None = None, comment_id: int | None = None
         abort(404)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(_("Every moderation action needs a reason."), "error")
-        return render(
-            "moderation/queue.html",
-            status=INVALID,
-            groups=queue(),
-            reason_form=form,
-            suspend_form=SuspendForm(formdata=None),
-        )
+        return _queue_page(reason_form=form)
     moderate(current_user, allowed[action], form.reason.data, thread, comment)
     db.session.commit()
     flash(_("Done: %(action)s.", action=allowed[action].label), "success")
@@ -104,14 +107,7 @@ def suspend_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = SuspendForm()
     if not form.validate_on_submit():
-        flash(_("Every moderation action needs a reason."), "error")
-        return render(
-            "moderation/queue.html",
-            status=INVALID,
-            groups=queue(),
-            reason_form=ReasonForm(formdata=None),
-            suspend_form=form,
-        )
+        return _queue_page(suspend_form=form)
     suspend(current_user, user, form.days.data, form.reason.data)
     db.session.commit()
     flash(
