@@ -8,6 +8,7 @@ from community.dialogues.models import (
     Question,
     QuestionState,
     QuestionVote,
+    SessionLogEntry,
     SessionState,
 )
 from community.dialogues.services import (
@@ -318,3 +319,22 @@ def test_crossed_merges_at_once_merge_one_way_without_an_error(app, dialogue, re
     assert all(isinstance(outcome, MoveRefused) for outcome in outcomes if outcome != "merged")
     states = {fresh(Question, first.id).state, fresh(Question, second.id).state}
     assert states == {Q.MERGED, Q.APPROVED}
+
+
+def test_two_moderators_moving_a_session_at_once_move_it_once(app, moderator, village):
+    from community.accounts.models import User
+
+    dialogue_id, moderator_id = create_dialogue(moderator, village).id, moderator.id
+
+    def close(index):
+        session = db.session.get(DialogueSession, dialogue_id)
+        session.move_to(SessionState.CLOSED, db.session.get(User, moderator_id), summary=f"Қорытынды {index}")
+        return index
+
+    outcomes = run_at_once(app, close, 4)
+    done = [outcome for outcome in outcomes if isinstance(outcome, int)]
+    assert len(done) == 1
+    assert all(isinstance(outcome, MoveRefused) for outcome in outcomes if outcome not in done)
+    closed = fresh(DialogueSession, dialogue_id)
+    assert closed.state is SessionState.CLOSED and closed.summary == f"Қорытынды {done[0]}"
+    assert db.session.scalar(db.select(db.func.count(SessionLogEntry.id))) == 1
