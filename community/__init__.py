@@ -98,10 +98,9 @@ def register_blueprints(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     """Headers every response carries, and the language choice kept across visits."""
     from community.core.htmx import add_vary
-    from community.core.i18n import remember_language, save_language_choice
+    from community.core.i18n import remember_language
     from community.core.security import add_security_headers
 
-    app.before_request(save_language_choice)
     app.after_request(remember_language)
     app.after_request(add_vary)
     app.after_request(add_security_headers)

@@ -51,7 +51,7 @@ def _safe_next(default: str) -> str:
 def register():
     """Create a resident's account and sign it in; for visitors who are not signed in."""
     if current_user.is_authenticated:
-        return redirect_to(url_for("main.home"))
+        return redirect_to(url_for("home.index"))
     form = RegistrationForm()
     form.locality.load_choices()
     if form.validate_on_submit():
@@ -69,7 +69,7 @@ def register():
             sign_in(user)
             db.session.commit()
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            return redirect_to(url_for("main.home"))
+            return redirect_to(url_for("home.index"))
     status = INVALID if form.is_submitted() else 200
     return render("accounts/register.html", block="form", status=status, form=form)
 
@@ -91,7 +91,7 @@ def register():
 def login():
     """Sign in with e-mail and password; wrong attempts are limited per account and per address."""
     if current_user.is_authenticated:
-        return redirect_to(_safe_next(url_for("main.home")))
+        return redirect_to(_safe_next(url_for("home.index")))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
@@ -100,7 +100,7 @@ def login():
             db.session.commit()
             keep_language(user.locale)
             flash(_("You are signed in."), "success")
-            return redirect_to(_safe_next(url_for("main.home")))
+            return redirect_to(_safe_next(url_for("home.index")))
         form.password.errors.append(_("Wrong e-mail or password, or the account is disabled."))
     status = INVALID if form.is_submitted() else 200
     return render("accounts/login.html", block="form", status=status, form=form)
@@ -112,7 +112,7 @@ def logout():
     sign_out()
     db.session.commit()
     flash(_("You are signed out."), "success")
-    return redirect_to(url_for("main.home"))
+    return redirect_to(url_for("home.index"))
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])

@@ -1,13 +1,12 @@
 """The user's language and timezone, and the template filters that format for them."""
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import current_app, g, request
 from flask_babel import format_date, format_datetime, format_decimal, format_timedelta, get_locale
 from flask_login import current_user
 
 from community.core.db import utcnow
-from community.extensions import db
 
 LANG_COOKIE = "lang"
 
@@ -18,7 +17,7 @@ def supported(lang: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """?lang= first, then the account's choice, then the cookie, then Kazakh."""
+    """?lang= first (it also sets the cookie), then the account's choice, then the cookie, then Kazakh."""
     asked = supported(request.args.get("lang"))
     if asked:
         g.chosen_lang = asked
@@ -39,16 +38,8 @@ def keep_language(lang: str | None) -> None:
         g.chosen_lang = lang
 
 
-def save_language_choice() -> None:
-    """Before the view runs, store a ?lang= choice on the signed-in user's account."""
-    lang = supported(request.args.get("lang"))
-    if lang and current_user.is_authenticated and current_user.locale != lang:
-        current_user.locale = lang
-        db.session.commit()
-
-
 def remember_language(response):
-    """Keep a language chosen by ?lang= in a cookie, and on the account of a signed-in user."""
+    """Keep the language chosen by ?lang=, the switch or signing in, in a cookie; this never writes the account."""
     lang = g.get("chosen_lang")
     if lang:
         response.set_cookie(
@@ -76,12 +67,11 @@ def register_filters(app) -> None:
         format_timedelta(value - utcnow(), add_direction=True, threshold=1) if value else ""
     )
     app.jinja_env.globals["current_lang"] = current_lang
-    app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.globals["page_without_lang"] = page_without_lang
     app.jinja_env.globals["now_utc"] = utcnow
 
 
-def lang_url(code: str) -> str:
-    """This page's address with ?lang= set to another language, other arguments kept."""
-    args = request.args.to_dict(flat=False)
-    args["lang"] = [code]
-    return f"{request.path}?{urlencode(args, doseq=True)}"
+def page_without_lang() -> str:
+    """This page's address without ?lang=, other arguments kept: where the language switch comes back to."""
+    args = [(name, value) for name, value in request.args.items(multi=True) if name != "lang"]
+    return quote(request.path) + (f"?{urlencode(args)}" if args else "")

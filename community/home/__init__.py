@@ -1,7 +1,7 @@
-"""The home page, the language switch and the health check."""
+"""The home page, the language switch's route and the health check."""
 
 from flask import Blueprint
 
-bp = Blueprint("main", __name__)
+bp = Blueprint("home", __name__)
 
 from community.home import views  # noqa: E402,F401

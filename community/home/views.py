@@ -1,12 +1,16 @@
-"""The home page and the load balancer's health check."""
+"""The home page, the language switch and the load balancer's health check."""
 
-from flask import jsonify
+from flask import jsonify, url_for
 from flask_login import current_user
 
-from community.core.htmx import render
-from community.extensions import limiter
+from community.core.errors import render_error
+from community.core.htmx import redirect_to, render
+from community.core.security import is_local_url
+from community.extensions import db, limiter
 from community.home import bp
+from community.home.forms import LanguageForm
 from community.home.services import (
+    choose_language,
     database_ok,
     home_figures,
     live_and_next_dialogues,
@@ -16,7 +20,7 @@ from community.home.services import (
 
 
 @bp.get("/")
-def home():
+def index():
     """Show the visitor's locality at a glance; anyone may look."""
     locality = visitor_locality(current_user)
     return render(
@@ -26,6 +30,19 @@ def home():
         threads=recent_threads(locality),
         dialogues=live_and_next_dialogues(locality),
     )
+
+
+@bp.post("/language")
+def language():
+    """Switch the site's language for anyone, and the account's for a signed-in user; 303 back to the page
+    it was chosen on when that page is on this site. An unknown language is a 400."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return render_error(400, form.lang.errors[0] if form.lang.errors else None)
+    choose_language(current_user, form.lang.data)
+    db.session.commit()
+    back = form.next.data if is_local_url(form.next.data) else url_for("home.index")
+    return redirect_to(back)
 
 
 @bp.get("/healthz")

@@ -51,13 +51,13 @@ def test_register_log_out_and_log_in_with_htmx(page, site):
 def test_switch_language(page, site):
     page.goto(site)
     assert page.locator("html").get_attribute("lang") == "kk"
-    page.get_by_role("link", name="Рус").click()
+    page.get_by_role("button", name="Рус").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.get_by_role("link", name="Главная").is_visible()
     page.goto(f"{site}/places/")
     assert page.locator("html").get_attribute("lang") == "ru"
-    page.get_by_role("link", name="Eng").click()
+    page.get_by_role("button", name="Eng").click()
     page.wait_for_load_state()
     assert page.get_by_role("link", name="Localities").is_visible()
 

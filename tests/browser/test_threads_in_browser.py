@@ -9,11 +9,14 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, site, email="olga@example.kz", password="Resident-Halyk-2026"):
+    """Sign in, then choose English in the header's switch, so the account's pages and fragments are in English."""
     page.goto(f"{site}/auth/login?lang=en")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site}/")
+    page.get_by_role("button", name="Eng").click()
+    page.locator('html[lang="en"]').wait_for(state="attached")
 
 
 def wait_until_fewer(page, selector: str, than: int, seconds: float = 5) -> int:

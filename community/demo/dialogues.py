@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.demo.accounts import people
 from community.dialogues.models import DialogueSession, Question, SessionState
 from community.dialogues.services import (
     answer_question,
@@ -16,7 +17,6 @@ from community.dialogues.services import (
     hide_question,
     make_follow_up_pledge,
     merge_question,
-    move_session,
     set_current,
     vote,
 )
@@ -82,12 +82,12 @@ def _votes(question: Question, voters: list[User]) -> None:
 
 def load_dialogues(by_slug: dict[str, Locality]) -> int:
     """Add the three demo sessions unless they are there; returns how many were added."""
-    people = {user.email: user for user in db.session.scalars(db.select(User))}
-    moderator, second = people["aigul.moderator@halyk-uni.kz"], people["daniyar.moderator@halyk-uni.kz"]
+    everyone = people()
+    moderator, second = everyone["aigul.moderator@halyk-uni.kz"], everyone["daniyar.moderator@halyk-uni.kz"]
     asel, bauyrzhan, olga, nurzhan = (
-        people[e] for e in ("asel@example.kz", "bauyrzhan@example.kz", "olga@example.kz", "nurzhan@example.kz")
+        everyone[e] for e in ("asel@example.kz", "bauyrzhan@example.kz", "olga@example.kz", "nurzhan@example.kz")
     )
-    crowd = [asel, bauyrzhan, olga, nurzhan, people["erlan.deputy@halyk-uni.kz"], second]
+    crowd = [asel, bauyrzhan, olga, nurzhan, everyone["erlan.deputy@halyk-uni.kz"], second]
     added = 0
     if db.session.scalar(db.select(DialogueSession).filter_by(title=CLOSED["title"])) is None:
         closed = _session(CLOSED, moderator, by_slug, SessionState.LIVE)
@@ -125,7 +125,7 @@ def load_dialogues(by_slug: dict[str, Locality]) -> int:
             category=PledgeCategory.WATER,
             due_on=(utcnow() + timedelta(days=200)).date(),
         )
-        move_session(closed, SessionState.CLOSED, moderator, summary=CLOSED["summary"])
+        closed.move_to(SessionState.CLOSED, moderator, summary=CLOSED["summary"])
         added += 1
     if db.session.scalar(db.select(DialogueSession).filter_by(title=UPCOMING["title"])) is None:
         upcoming = _session(UPCOMING, moderator, by_slug, SessionState.SCHEDULED)
@@ -136,7 +136,7 @@ def load_dialogues(by_slug: dict[str, Locality]) -> int:
         added += 1
     if db.session.scalar(db.select(DialogueSession).filter_by(title=LIVE["title"])) is None:
         live = _session(LIVE, moderator, by_slug, SessionState.SCHEDULED)
-        move_session(live, SessionState.LIVE, moderator)
+        live.move_to(SessionState.LIVE, moderator)
         bus = _ask(live, asel, "№ 42 автобус неге кешкі сағат сегізден кейін жүрмейді?", "l1")
         stop = _ask(live, olga, "Когда на остановке у поликлиники поставят навес? Пожилые люди стоят под дождём.", "l2")
         road = _ask(live, bauyrzhan, "Абай көшесіндегі шұңқырлар қашан жөнделеді?", "l3", anonymous=True)
