@@ -8,25 +8,31 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from itsdangerous import BadSignature
 from sqlalchemy import text
 
 from community import create_app
+from community.accounts.models import User
 from community.config import TestConfig
-from community.dialogues.views import copies as rendered_copies
+from community.core.live import forget_rendered_copies
 from community.extensions import db, limiter
 from community.places.models import Locality
 from tests.factories import PASSWORD, create_locality, create_thread, create_user
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+ACCOUNT_LINK = re.compile(r'<a href="/users/(\d+)" class="account-name">')
 
 
 class Client(FlaskClient):
-    """A test client that sends the page's CSRF token with every form it submits.
+    """A test client that sends the page's CSRF token with every form it submits, and signs in for real.
 
     Each request runs in a context of its own, as in a real server: it gets its own app context,
     `g` and database session instead of borrowing the test's. The test's own transaction is
     committed first, so its rows are visible and its objects are fresh after the request.
     """
+
+    user: User | None = None  # who sign_in signed in; None for a visitor
+    _token: tuple[str, str] | None = None  # (the session's CSRF secret, the token a page gave for it)
 
     def open(self, *args, **kwargs):
         if has_app_context():
@@ -36,9 +42,41 @@ class Client(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
     def csrf_token(self) -> str:
-        """The token the site puts in its pages for this client's session."""
-        page = self.get("/")
-        return CSRF_META.search(page.get_data(as_text=True)).group(1)
+        """The token the site puts in its pages for this client's session, fetched again only for a new session."""
+        secret = self._csrf_secret()
+        if secret is None or self._token is None or self._token[0] != secret:
+            self._remember_token(self.get("/"))
+        return self._token[1]
+
+    def _csrf_secret(self) -> str | None:
+        """The CSRF secret in the session cookie; a page's token stays valid as long as it does.
+
+        Not the whole cookie: a flash message rewrites the cookie but keeps the secret, while signing
+        in or out clears the session and so the secret.
+        """
+        app = self.application
+        cookie = self.get_cookie(app.config["SESSION_COOKIE_NAME"])
+        if cookie is None:
+            return None
+        try:
+            session = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+        except BadSignature:
+            return None
+        return session.get(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+
+    def _remember_token(self, page) -> None:
+        self._token = (self._csrf_secret(), CSRF_META.search(page.get_data(as_text=True)).group(1))
+
+    def sign_in(self, user: User, password: str = PASSWORD) -> "Client":
+        """Sign in through the real form and check that it took: a page for accounts only now names this one."""
+        response = self.submit("/auth/login", {"email": user.email, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        page = self.get("/auth/settings")
+        shown = ACCOUNT_LINK.search(page.get_data(as_text=True))
+        assert shown and shown.group(1) == str(user.id), f"{user.email} is not the account signed in"
+        self._remember_token(page)
+        self.user = user
+        return self
 
     def submit(self, url: str, data: dict | None = None, **kwargs):
         """POST a form the way a browser would: with the CSRF token."""
@@ -94,7 +132,7 @@ def clean(app):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()
-        rendered_copies.clear()
+        forget_rendered_copies()
         app.extensions["mail_outbox"] = []
 
 
@@ -143,15 +181,28 @@ def admin():
 
 @pytest.fixture
 def login_as(client):
-    """Sign a client in as a user, through the real login form."""
+    """Sign the client (or another one) in as a user, through the real login form; fails if it did not take."""
 
-    def login(user, with_client: Client | None = None, password: str = PASSWORD):
-        target = with_client or client
-        response = target.submit("/auth/login", {"email": user.email, "password": password})
-        assert response.status_code == 303, response.get_data(as_text=True)
-        return target
+    def login(user: User, with_client: Client | None = None, password: str = PASSWORD) -> Client:
+        return (with_client or client).sign_in(user, password)
 
     return login
+
+
+@pytest.fixture
+def client_as(app):
+    """A new client for a role or a user: "visitor" stays anonymous, a role signs in a new account of it.
+
+    The account is `client.user`; the sign-in is checked as login_as checks it.
+    """
+
+    def make(who: str | User) -> Client:
+        client = app.test_client()
+        if who == "visitor":
+            return client
+        return client.sign_in(create_user(who) if isinstance(who, str) else who)
+
+    return make
 
 
 @pytest.fixture

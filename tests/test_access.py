@@ -12,33 +12,29 @@ GUESTS_ONLY = ["/auth/login", "/auth/register"]
 ACCOUNT_ONLY = ["/auth/settings", "/auth/password"]
 
 
-def visit(app, region, role, url):
-    client = app.test_client()
-    me = None
-    if role != "visitor":
-        me = create_user(role)
-        client.submit("/auth/login", {"email": me.email, "password": "Dala-Zhuldyz-2026"})
-    target = url.format(me=me.id if me else create_user("resident").id)
-    return client.get(target)
+def visit(client_as, role, url):
+    client = client_as(role)
+    me = client.user or create_user("resident")
+    return client.get(url.format(me=me.id))
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url", PUBLIC)
-def test_public_pages_open_for_everyone(app, region, role, url):
-    assert visit(app, region, role, url).status_code == 200
+def test_public_pages_open_for_everyone(client_as, region, role, url):
+    assert visit(client_as, role, url).status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url", GUESTS_ONLY)
-def test_sign_in_pages_send_signed_in_users_home(app, region, role, url):
+def test_sign_in_pages_send_signed_in_users_home(client_as, region, role, url):
     expected = 200 if role == "visitor" else 303
-    assert visit(app, region, role, url).status_code == expected
+    assert visit(client_as, role, url).status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url", ACCOUNT_ONLY)
-def test_account_pages_need_an_account(app, region, role, url):
-    response = visit(app, region, role, url)
+def test_account_pages_need_an_account(client_as, region, role, url):
+    response = visit(client_as, role, url)
     if role == "visitor":
         assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
     else:
@@ -46,5 +42,5 @@ def test_account_pages_need_an_account(app, region, role, url):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_logout_is_post_only(app, region, role):
-    assert visit(app, region, role, "/auth/logout").status_code == 405
+def test_logout_is_post_only(client_as, region, role):
+    assert visit(client_as, role, "/auth/logout").status_code == 405

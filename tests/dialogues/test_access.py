@@ -4,18 +4,10 @@ import pytest
 
 from community.dialogues.models import DialogueSession, Question, SessionState
 from community.extensions import db
-from tests.factories import PASSWORD, create_dialogue, create_question, create_user
+from tests.factories import create_dialogue, create_question, create_user
 
 ROLES = ["visitor", "resident", "deputy", "moderator", "admin"]
 RUNS = {"visitor": 303, "resident": 403, "deputy": 403, "moderator": 200, "admin": 200}
-
-
-def client_as(app, role):
-    client = app.test_client()
-    if role != "visitor":
-        user = create_user(role)
-        client.submit("/auth/login", {"email": user.email, "password": PASSWORD})
-    return client
 
 
 @pytest.fixture
@@ -27,25 +19,25 @@ def dialogue(moderator, village):
 @pytest.mark.parametrize(
     "page", ["/dialogues/", "/dialogues/{id}", "/dialogues/{id}/screen", "/dialogues/{id}/minutes.csv"]
 )
-def test_public_pages_open_for_everyone(app, dialogue, role, page):
-    assert client_as(app, role).get(page.format(id=dialogue.id)).status_code == 200
+def test_public_pages_open_for_everyone(client_as, dialogue, role, page):
+    assert client_as(role).get(page.format(id=dialogue.id)).status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     "page", ["/dialogues/new", "/dialogues/{id}/console", "/dialogues/{id}/edit", "/dialogues/questions/{q}/follow-up"]
 )
-def test_only_moderators_open_the_running_pages(app, dialogue, resident, role, page):
+def test_only_moderators_open_the_running_pages(client_as, dialogue, resident, role, page):
     question = create_question(dialogue, resident)
-    response = client_as(app, role).get(page.format(id=dialogue.id, q=question.id))
+    response = client_as(role).get(page.format(id=dialogue.id, q=question.id))
     assert response.status_code == RUNS[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("step", ["approve", "current", "hide", "answer", "correct", "merge"])
-def test_only_moderators_take_console_steps(app, dialogue, resident, role, step):
+def test_only_moderators_take_console_steps(client_as, dialogue, resident, role, step):
     question = create_question(dialogue, resident, state="pending")
-    response = client_as(app, role).submit(
+    response = client_as(role).submit(
         f"/dialogues/questions/{question.id}/{step}",
         {"reason": "Ереже бұзылды", "note": "Жауап", "body": "Түзетілген мәтін", "into": question.id},
     )
@@ -54,8 +46,8 @@ def test_only_moderators_take_console_steps(app, dialogue, resident, role, step)
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("move", ["pause", "close"])
-def test_only_moderators_move_a_session(app, dialogue, role, move):
-    response = client_as(app, role).submit(f"/dialogues/{dialogue.id}/{move}")
+def test_only_moderators_move_a_session(client_as, dialogue, role, move):
+    response = client_as(role).submit(f"/dialogues/{dialogue.id}/{move}")
     assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
     expected = (
         SessionState.LIVE if RUNS[role] != 200 else {"pause": SessionState.PAUSED, "close": SessionState.CLOSED}[move]
@@ -65,9 +57,9 @@ def test_only_moderators_move_a_session(app, dialogue, role, move):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_signed_in_people_ask_and_vote_visitors_are_sent_to_sign_in(app, dialogue, other_resident, role):
+def test_signed_in_people_ask_and_vote_visitors_are_sent_to_sign_in(client_as, dialogue, other_resident, role):
     question = create_question(dialogue, other_resident)
-    client = client_as(app, role)
+    client = client_as(role)
     asked = client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Рөлдер бойынша сұрақ"})
     voted = client.submit(f"/dialogues/questions/{question.id}/vote", {"vote": "1"})
     assert (asked.status_code, voted.status_code) == (303, 303)
@@ -77,11 +69,11 @@ def test_signed_in_people_ask_and_vote_visitors_are_sent_to_sign_in(app, dialogu
 
 @pytest.mark.parametrize("state", ["paused", "closed"])
 def test_no_questions_or_votes_on_a_break_or_after_the_session(
-    app, moderator, village, resident, state, other_resident
+    client_as, moderator, village, resident, state, other_resident
 ):
     dialogue = create_dialogue(moderator, village, state=state)
     question = create_question(dialogue, other_resident)
-    client = client_as(app, "resident")
+    client = client_as("resident")
     asked = client.submit(
         f"/dialogues/{dialogue.id}/questions?lang=en",
         {"body": "Үзіліс кезіндегі сұрақ"},
@@ -98,12 +90,11 @@ def test_no_questions_or_votes_on_a_break_or_after_the_session(
     assert db.session.get(Question, question.id).vote_count == 0
 
 
-def test_a_suspended_resident_cannot_ask(app, dialogue):
+def test_a_suspended_resident_cannot_ask(client_as, dialogue):
     from community.core.db import utcnow
 
-    client = client_as(app, "resident")
-    user = db.session.scalar(db.select(type(dialogue.moderator)).order_by(type(dialogue.moderator).id.desc()))
-    user.suspended_until = utcnow().replace(year=utcnow().year + 1)
+    client = client_as("resident")
+    client.user.suspended_until = utcnow().replace(year=utcnow().year + 1)
     db.session.commit()
     assert client.submit(f"/dialogues/{dialogue.id}/questions", {"body": "Тыйым салынған сұрақ"}).status_code == 403
 
@@ -127,25 +118,25 @@ MORE_STEPS = [
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("url, state, data", MORE_STEPS)
-def test_only_moderators_take_the_other_console_steps(app, dialogue, resident, role, url, state, data):
+def test_only_moderators_take_the_other_console_steps(client_as, dialogue, resident, role, url, state, data):
     question = create_question(dialogue, resident, state=state or "approved")
-    response = client_as(app, role).submit(url.format(id=dialogue.id, q=question.id), data)
+    response = client_as(role).submit(url.format(id=dialogue.id, q=question.id), data)
     assert response.status_code == {**RUNS, "moderator": 303, "admin": 303}[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_moderators_send_an_open_question_to_a_deputy(app, moderator, village, resident, role):
+def test_only_moderators_send_an_open_question_to_a_deputy(client_as, moderator, village, resident, role):
     from tests.factories import create_deputy
 
     person = create_deputy(name="Сәуле Омарова", user=create_user("deputy"))
     closed = create_dialogue(moderator, village, state="closed", deputies=[person])
     question = create_question(closed, resident)
-    assert client_as(app, role).get(f"/dialogues/questions/{question.id}/to-issue").status_code == RUNS[role]
+    assert client_as(role).get(f"/dialogues/questions/{question.id}/to-issue").status_code == RUNS[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_author_withdraws_a_question(app, dialogue, resident, role):
+def test_only_the_author_withdraws_a_question(client_as, dialogue, resident, role):
     question = create_question(dialogue, resident, state="pending")
-    response = client_as(app, role).submit(f"/dialogues/questions/{question.id}/withdraw")
+    response = client_as(role).submit(f"/dialogues/questions/{question.id}/withdraw")
     assert response.status_code == (303 if role == "visitor" else 403)
     assert db.session.get(Question, question.id).state.value == "pending"

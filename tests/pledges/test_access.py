@@ -45,16 +45,14 @@ def snapshot() -> list:
 @pytest.mark.parametrize("route, data, allowed", ROUTES, ids=[route for route, _, _ in ROUTES])
 @pytest.mark.parametrize("who", WHO)
 def test_refused_users_change_nothing(
-    app, login_as, pledge, deputy, deputy_profile, resident, moderator, route, data, allowed, who
+    client_as, pledge, deputy, deputy_profile, resident, moderator, route, data, allowed, who
 ):
     other_account = create_user("deputy")
     create_deputy("Сергей Ким", user=other_account)
     pledge.record_update(deputy, PledgeStatus.IN_PROGRESS, 10, "Басталды.", [], "first")
     db.session.commit()
     people = {"resident": resident, "own deputy": deputy, "other deputy": other_account, "moderator": moderator}
-    client = app.test_client()
-    if who != "visitor":
-        login_as(people[who], with_client=client)
+    client = client_as(people.get(who, "visitor"))
     url = route.format(p=pledge.id, d=deputy_profile.id)
     data = {key: value.format(l=pledge.locality_id) for key, value in data.items()}
     before = snapshot()

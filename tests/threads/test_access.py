@@ -60,7 +60,7 @@ def snapshot() -> list:
 @pytest.mark.parametrize("route, data, allowed", ROUTES, ids=[route for route, _, _ in ROUTES])
 @pytest.mark.parametrize("who", WHO)
 def test_refused_users_change_nothing(
-    app, login_as, thread, resident, other_resident, deputy, moderator, route, data, allowed, who
+    client_as, thread, resident, other_resident, deputy, moderator, route, data, allowed, who
 ):
     comment = create_comment(thread, other_resident, "Бір пікір")
     people = {
@@ -70,9 +70,7 @@ def test_refused_users_change_nothing(
         "other deputy": create_user("deputy"),
         "moderator": moderator,
     }
-    client = app.test_client()
-    if who != "visitor":
-        login_as(people[who], with_client=client)
+    client = client_as(people.get(who, "visitor"))
     url = route.format(t=thread.id, c=comment.id, u=other_resident.id)
     data = {key: value.format(l=thread.locality_id) for key, value in data.items()}
     before = snapshot()

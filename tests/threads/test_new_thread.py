@@ -1,11 +1,10 @@
 """Starting a thread: validation in the user's language, one thread per submission, posting limits."""
 
-import threading
-
 import pytest
 
 from community.extensions import db
 from community.threads.models import Thread, ThreadFollow
+from tests.concurrency import post_at_once
 
 HTMX = {"HX-Request": "true"}
 
@@ -57,21 +56,10 @@ def test_bad_input_is_refused_with_a_message_in_russian(client, resident, villag
     assert db.session.scalar(db.select(db.func.count(Thread.id))) == 0
 
 
-def test_a_double_submitted_form_creates_one_thread(app, resident, village, login_as):
-    clients = [login_as(resident, with_client=app.test_client()) for _ in range(4)]
-    data = [dict(form(village), csrf_token=c.csrf_token()) for c in clients]
-    db.session.commit()
-    statuses = []
-
-    def post(c, body):
-        statuses.append(c.post("/threads/new", data=body).status_code)
-
-    workers = [threading.Thread(target=post, args=pair) for pair in zip(clients, data, strict=True)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert statuses == [303] * 4
+def test_a_double_submitted_form_creates_one_thread(client_as, resident, village):
+    clients = [client_as(resident) for _ in range(4)]
+    responses = post_at_once(clients, "/threads/new", form(village))
+    assert [response.status_code for response in responses] == [303] * 4
     assert db.session.scalar(db.select(db.func.count(Thread.id))) == 1
 
 

@@ -1,11 +1,9 @@
 """Supports: once per user, toggled in place, counts kept right under concurrency."""
 
-import threading
-
 from community.extensions import db
 from community.threads.models import Comment, CommentSupport, Thread, ThreadSupport
 from community.threads.services import support_thread
-from tests.concurrency import run_at_once
+from tests.concurrency import post_at_once, run_at_once
 from tests.factories import create_comment, create_user
 
 HTMX = {"HX-Request": "true"}
@@ -44,24 +42,12 @@ def test_visitors_cannot_support(client, thread):
     assert db.session.get(Thread, thread.id).support_count == 0
 
 
-def test_twenty_parallel_supports_by_one_user_leave_one(app, thread, other_resident, login_as):
-    clients = [login_as(other_resident, with_client=app.test_client()) for _ in range(20)]
-    tokens = [c.csrf_token() for c in clients]
-    thread_id = thread.id
-    db.session.commit()
-    statuses = []
-
-    def support(c, token):
-        statuses.append(c.post(f"/threads/{thread_id}/support", data={"csrf_token": token}).status_code)
-
-    workers = [threading.Thread(target=support, args=pair) for pair in zip(clients, tokens, strict=True)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    assert statuses == [303] * 20
+def test_twenty_parallel_supports_by_one_user_leave_one(client_as, thread, other_resident):
+    clients = [client_as(other_resident) for _ in range(20)]
+    responses = post_at_once(clients, f"/threads/{thread.id}/support")
+    assert [response.status_code for response in responses] == [303] * 20
     assert db.session.scalar(db.select(db.func.count()).select_from(ThreadSupport)) == 1
-    assert db.session.get(Thread, thread_id).support_count == 1
+    assert db.session.get(Thread, thread.id).support_count == 1
 
 
 def test_a_hundred_users_supporting_at_once_leave_a_count_of_a_hundred(app, thread):
