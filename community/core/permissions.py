@@ -98,18 +98,19 @@ def can_answer_officially(user, thread) -> bool:
 
 
 def can_resolve_thread(user, thread) -> bool:
-    """The author or a moderator marks an open or answered thread resolved."""
-    return _is_signed_in(user) and thread.state.is_active and (thread.author_id == user.id or can_moderate(user))
+    """The author or a moderator marks a thread resolved; whether it may be resolved now is the move's to say
+    (Thread.may_move_to), so a thread resolved meanwhile is a 409, not a 403."""
+    return _is_signed_in(user) and (thread.author_id == user.id or can_moderate(user))
 
 
 def can_close_thread(user, thread) -> bool:
-    """Moderators close open or answered threads, with a reason."""
-    return can_moderate(user) and thread.state.is_active
+    """Moderators close threads, with a reason (open or answered ones: the move says)."""
+    return can_moderate(user)
 
 
 def can_reopen_thread(user, thread) -> bool:
-    """Moderators reopen resolved or closed threads."""
-    return can_moderate(user) and not thread.state.is_active
+    """Moderators reopen threads (resolved or closed ones: the move says)."""
+    return can_moderate(user)
 
 
 def can_flag(user, item) -> bool:

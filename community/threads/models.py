@@ -35,11 +35,6 @@ class ThreadState(LabelledEnum):
     RESOLVED = "resolved", _l("Resolved")
     CLOSED = "closed", _l("Closed")
 
-    @property
-    def is_active(self) -> bool:
-        """Open or answered: still being worked on, not yet resolved or closed."""
-        return self in (ThreadState.OPEN, ThreadState.ANSWERED)
-
 
 # The moves a thread's state may make, from → to; Thread.move_to refuses any other.
 THREAD_MOVES = Moves(
@@ -91,6 +86,10 @@ class Thread(HideableMixin, db.Model):
     def takes_comments(self) -> bool:
         """Resolved, closed and locked threads take no new comments."""
         return self.state in (ThreadState.OPEN, ThreadState.ANSWERED) and self.locked_at is None
+
+    def may_move_to(self, new: ThreadState | str) -> bool:
+        """True when the thread may move to this state (or state name) from where it is now."""
+        return THREAD_MOVES.allows(self.state, ThreadState(new))
 
     def move_to(self, new: ThreadState, by: User, reason: str = "") -> "ThreadStateChange":
         """Move to a new state by a guarded write and append the history row; raises MoveRefused when the move
