@@ -67,4 +67,3 @@ def test_two_moves_from_one_state_at_once_make_one_move(app, thread, moderator):
     db.session.expire_all()
     assert db.session.get(Thread, thread_id).state is moved[0]
     assert db.session.scalar(db.select(db.func.count(ThreadStateChange.id))) == 1
-
