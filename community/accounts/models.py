@@ -6,12 +6,13 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, update
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.core.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from community.core.permissions import Role
+from community.core.writes import update_row
 from community.extensions import db
 from community.places.models import Locality
 
@@ -105,14 +106,6 @@ class PasswordReset(db.Model):
     def claim(self) -> bool:
         """Mark the token used, unless it was used or expired meanwhile; True when this call won."""
         now = utcnow()
-        result = db.session.execute(
-            update(PasswordReset)
-            .where(
-                PasswordReset.id == self.id,
-                PasswordReset.used_at.is_(None),
-                PasswordReset.expires_at > now,
-            )
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
+        return update_row(
+            PasswordReset, self.id, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now, used_at=now
         )
-        return result.rowcount == 1

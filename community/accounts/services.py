@@ -9,13 +9,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from community.accounts.models import LoginSession, PasswordReset, User, hash_token
 from community.core.db import utcnow
 from community.core.mail import send_mail
 from community.core.permissions import Role
 from community.core.security import SESSION_TOKEN_KEY
+from community.core.writes import insert_once
 from community.extensions import db
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
@@ -59,16 +59,9 @@ def create_user(
         locale=locale,
     )
     user.set_password(password)
-    if user_by_email(user.email) is not None:
+    user, new = insert_once(user, email=user.email)  # another request may take the address at the same moment
+    if not new:
         raise EmailTaken(email)
-    try:
-        with db.session.begin_nested():
-            db.session.add(user)
-    except IntegrityError:
-        # Another request may have taken the address between the check and the insert.
-        if user_by_email(user.email) is not None:
-            raise EmailTaken(email) from None
-        raise
     return user
 
 

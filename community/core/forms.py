@@ -30,13 +30,11 @@ def at_most(high: int):
     return Length(max=high, message=_l("At most %(max)d characters.", max=high))
 
 
-def markdown_field(label, high: int = 10_000) -> TextAreaField:
-    """An optional Markdown text of at most high characters, with the hint of what Markdown allows."""
-    return TextAreaField(
-        label,
-        validators=[at_most(high)],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
+def markdown_field(label, high: int = 10_000, validators=None, **kwargs) -> TextAreaField:
+    """A Markdown text (optional and at most high characters, unless other validators are given), with the hint
+    of what Markdown allows."""
+    hint = _l("Markdown is allowed: **bold**, *italic*, lists and links.")
+    return TextAreaField(label, validators=validators or [at_most(high)], description=hint, **kwargs)
 
 
 def local_time_field(label, required: bool = True) -> DateTimeLocalField:

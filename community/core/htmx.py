@@ -38,14 +38,15 @@ def redirect_to(location: str) -> Response:
 
 def fragment_or_redirect(fragment, location: str, message=None, category: str = "success", trigger: str | None = None):
     """After an action: htmx gets the fresh fragment (made by the callable; the HX-Trigger event set when named,
-    so other regions of the page refresh too), a plain browser the message as a flash and a 303 to the location."""
+    so other regions of the page refresh too), anything else the message as a flash and a redirect to the
+    location (a 303, or HX-Redirect for boosted htmx navigation)."""
     if wants_fragment():
         response = fragment()
         if trigger:
             response.headers["HX-Trigger"] = trigger
         return response
     if message:
-        flash(message, category)
+        flash(str(message), category)
     return redirect_to(location)
 
 

@@ -52,8 +52,8 @@ REGIONS: list["LiveRegion"] = []
 
 
 class LiveRegion:
-    """The live regions of one kind of watched row (a dialogue session, an event, a person's notifications),
-    named by the row's version column."""
+    """The live regions of one kind of watched row, named by the row's version column: today a dialogue
+    session; an event's places left or a person's unread count would be one each."""
 
     def __init__(self, version_column):
         self.column = version_column
@@ -106,6 +106,7 @@ class LiveRegion:
 
 
 def forget_rendered_copies() -> None:
-    """Empty every region's kept copies (after the database is emptied or restored)."""
+    """Empty every region's kept copies in this process; the tests call it after emptying the database (after a
+    backup is restored into a running site, restart its workers instead)."""
     for region in REGIONS:
         region.copies.clear()

@@ -41,13 +41,18 @@ class Moves:
         return tuple(was for was, targets in self.moves.items() if to in targets)
 
 
-def move_state(row, moves: Moves, to, *conditions, column: str = "state", message=None, **values):
-    """Move a row from the state it was read in to `to`, if the move is allowed and nobody moved it meanwhile
-    (and any further conditions still hold); other columns change in the same UPDATE. Returns the state it came
-    from; raises MoveRefused."""
+def move_state(
+    row, moves: Moves, to, *conditions, column: str = "state", message=None, overtaken=None, from_any=False, **values
+):
+    """Move a row from the state it was read in to `to`, if the move is allowed (else MoveRefused with `message`)
+    and nobody moved it meanwhile (else MoveRefused with `overtaken`, by default `message`), and any further
+    conditions still hold; other columns change in the same UPDATE. With `from_any`, a move that may start from
+    several states succeeds from whichever the row is in by then. Returns the state it was read in."""
     was = getattr(row, column)
     moves.check(was, to, message)
     model = type(row)
-    if not update_row(model, row.id, getattr(model, column) == was, *conditions, **{column: to}, **values):
-        raise MoveRefused(message)
+    state = getattr(model, column)
+    guard = state.in_(moves.sources(to)) if from_any else state == was
+    if not update_row(model, row.id, guard, *conditions, **{column: to}, **values):
+        raise MoveRefused(message if overtaken is None else overtaken)
     return was

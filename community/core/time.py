@@ -23,8 +23,3 @@ def utc_to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.astimezone(local_zone()).replace(tzinfo=None)
-
-
-def local_now() -> datetime:
-    """Now, in local time (aware)."""
-    return datetime.now(local_zone())

@@ -148,7 +148,17 @@ class DialogueSession(db.Model):
             values.update(closed_at=utcnow(), current_question_id=None)
             if summary is not None:
                 values["summary"] = summary
-        move_state(self, SESSION_MOVES, to, message=SESSION_REFUSED, version=DialogueSession.version + 1, **values)
+        # Closing wins over a pause or a resume made meanwhile; the other moves start where they were read.
+        closing = to is SessionState.CLOSED
+        move_state(
+            self,
+            SESSION_MOVES,
+            to,
+            message=SESSION_REFUSED,
+            from_any=closing,
+            version=DialogueSession.version + 1,
+            **values,
+        )
         step = {SessionState.LIVE: Step.OPEN, SessionState.PAUSED: Step.PAUSE, SessionState.CLOSED: Step.CLOSE}[to]
         log_step(self.id, step, by)
         db.session.expire(self)

@@ -179,7 +179,8 @@ def correct_question(question: Question, by: User, body: str) -> None:
 
 def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
     """Fold a duplicate into another open question (or its number) of the session: its voters vote for the
-    other, once each. Raises MoveRefused when there is no such open question."""
+    other, once each. Raises MoveRefused when there is no such open question, or the duplicate itself was
+    handled meanwhile."""
     if isinstance(into, int):
         into = db.session.get(Question, into)
         if into is None:

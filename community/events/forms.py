@@ -8,12 +8,11 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from community.core.forms import local_time_field, markdown_field
+from community.core.forms import at_most, local_time_field, markdown_field, required
 from community.events.models import EventKind
 from community.places.forms import LocalityField
 
@@ -84,11 +83,4 @@ class AttendanceForm(FlaskForm):
 class ReportForm(FlaskForm):
     """The report after the event: what was discussed and decided."""
 
-    report = TextAreaField(
-        _l("What was discussed and decided"),
-        validators=[
-            DataRequired(message=_l("This field is required.")),
-            Length(max=20_000, message=_l("At most %(max)d characters.", max=20_000)),
-        ],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
+    report = markdown_field(_l("What was discussed and decided"), validators=[required(), at_most(20_000)])

@@ -122,10 +122,10 @@ def register(user: User, event: Event) -> Registration:
     )
     if not new and not registration.move_to(W, queued_at=utcnow(), attended=None):
         return registration  # already going or waiting
-    if _take_place(event.id):
-        registration.move_to(G)
-    else:
+    if not _take_place(event.id):
         bump(Event, event.id, waiting_count=1)
+    elif not registration.move_to(G):  # moved meanwhile (its row is ours, so this should not happen): give it back
+        bump(Event, event.id, going_count=-1, waiting_count=1)
     db.session.expire(registration)
     return registration
 
@@ -154,6 +154,7 @@ def promote_waiting(event: Event) -> list[Registration]:
             .where(Registration.event_id == event.id, Registration.state == W)
             .order_by(Registration.queued_at, Registration.id)
             .limit(1)
+            .execution_options(populate_existing=True)  # the state as the database has it now, not as loaded
         )
         if candidate is None or not _take_place(event.id):
             return promoted

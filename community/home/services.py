@@ -7,16 +7,14 @@ from community.accounts.models import User
 from community.core.i18n import keep_language
 from community.extensions import db
 from community.places.models import Locality, LocalityKind
-from community.places.services import children_of
+from community.places.services import children_of, locality_arg
 
 
 def visitor_locality(user) -> Locality | None:
     """The locality the home page is about: ?place=, the user's home, then DEFAULT_LOCALITY."""
-    slug = request.args.get("place")
-    if slug:
-        locality = db.session.scalar(db.select(Locality).filter_by(slug=slug))
-        if locality:
-            return locality
+    locality = locality_arg(request.args)
+    if locality:
+        return locality
     if user.is_authenticated and user.locality_id:
         return db.session.get(Locality, user.locality_id)
     return db.session.scalar(db.select(Locality).filter_by(slug=current_app.config["DEFAULT_LOCALITY"]))

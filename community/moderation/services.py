@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.core.db import utcnow
-from community.core.writes import add_once, bump
+from community.core.writes import add_once, bump, update_row
 from community.extensions import db
 from community.moderation.models import Action, Flag, FlagReason, ModerationAction
 from community.threads.models import Comment, Thread, ThreadState
@@ -55,22 +55,38 @@ def flag(reporter: User, thread: Thread, comment: Comment | None, reason: FlagRe
         )
     )
     item = comment or thread
-    if reporters >= current_app.config["FLAGS_TO_HIDE"] and not item.is_hidden:
-        _hide(item, None, _("Hidden after reports from several residents, until a moderator reviews it."))
-        record_action(None, Action.AUTO_HIDE, item.hidden_reason, thread=thread, comment=comment)
+    if reporters >= current_app.config["FLAGS_TO_HIDE"]:
+        reason = _("Hidden after reports from several residents, until a moderator reviews it.")
+        if _hide(item, None, reason):
+            record_action(None, Action.AUTO_HIDE, reason, thread=thread, comment=comment)
     return True
 
 
-def _hide(item: Thread | Comment, moderator: User | None, reason: str) -> None:
-    item.hide(moderator.id if moderator else None, reason)
-    if isinstance(item, Comment) and item.deleted_at is None:
+def _hide(item: Thread | Comment, moderator: User | None, reason: str) -> bool:
+    """Hide a shown item by a guarded write, keeping its thread's comment count; False when it was hidden already
+    (by another request too)."""
+    model = type(item)
+    hidden = update_row(
+        model,
+        item.id,
+        model.hidden_at.is_(None),
+        hidden_at=utcnow(),
+        hidden_by_id=moderator.id if moderator else None,
+        hidden_reason=reason,
+    )
+    if hidden and isinstance(item, Comment) and item.deleted_at is None:
         bump(Thread, item.thread_id, comment_count=-1)
+    return hidden
 
 
 def _restore(item: Thread | Comment) -> None:
-    if isinstance(item, Comment) and item.deleted_at is None and item.is_hidden:
+    """Show a hidden item again by a guarded write, keeping its thread's comment count."""
+    model = type(item)
+    shown = update_row(
+        model, item.id, model.hidden_at.is_not(None), hidden_at=None, hidden_by_id=None, hidden_reason=""
+    )
+    if shown and isinstance(item, Comment) and item.deleted_at is None:
         bump(Thread, item.thread_id, comment_count=1)
-    item.restore()
 
 
 def _resolve_flags(thread: Thread, comment: Comment | None) -> None:
@@ -88,10 +104,8 @@ def moderate(moderator: User, action: Action, reason: str, thread: Thread, comme
     """Apply a moderator's action to a thread or comment and log it; reports on the item are settled."""
     item = comment or thread
     if action is Action.HIDE:
-        if not item.is_hidden:
-            _hide(item, moderator, reason)
-        else:
-            item.hide(moderator.id, reason)
+        if not _hide(item, moderator, reason):
+            item.hide(moderator.id, reason)  # hidden already: the moderator's reason replaces the earlier one
     elif action is Action.RESTORE:
         _restore(item)
     elif action is Action.DISMISS:

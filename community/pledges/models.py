@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
-from community.core.states import Moves, move_state
+from community.core.states import NOT_NOW, Moves, move_state
 from community.extensions import db
 from community.places.models import Locality
 
@@ -157,6 +157,7 @@ class Pledge(db.Model):
             Pledge.update_count == seen,
             column="status",
             message=self.refusal(new_status),
+            overtaken=NOT_NOW,  # another update landed since this one was read
             progress=progress,
             last_update_at=now,
             update_count=seen + 1,

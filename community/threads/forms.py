@@ -6,7 +6,8 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from community.core.forms import SubmissionKeyField, length, required
+from community.core.forms import SubmissionKeyField, length, markdown_field, required
+from community.core.lists import id_arg
 from community.places.forms import LocalityField
 from community.threads.models import Category
 
@@ -24,11 +25,7 @@ class ThreadForm(FlaskForm):
         filters=[lambda value: value.strip() if value else value],
         description=_l("Say what and where, e.g. «No street lights on Abai street in Shamalgan»."),
     )
-    body = TextAreaField(
-        _l("Describe the issue"),
-        validators=[required(), length(20, BODY_MAX)],
-        description=_l("Markdown is allowed: **bold**, *italic*, lists and links."),
-    )
+    body = markdown_field(_l("Describe the issue"), validators=[required(), length(20, BODY_MAX)])
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     category = SelectField(
         _l("Category"),
@@ -62,7 +59,7 @@ class CommentForm(FlaskForm):
     submission_key = SubmissionKeyField()
 
     def validate_parent_id(self, field) -> None:
-        if field.data and not (field.data.isdecimal() and len(field.data) < 10):
+        if field.data and id_arg(field.data) is None:
             raise ValidationError(_l("The comment you reply to no longer exists."))
 
 

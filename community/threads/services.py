@@ -12,7 +12,7 @@ from community.core.lists import ListFilters, choice_arg, enum_arg, page_number,
 from community.core.permissions import Role, can_see_hidden
 from community.core.states import MoveRefused
 from community.core.text import search_text, slugify
-from community.core.writes import add_once, bump, insert_once, remove_once
+from community.core.writes import add_once, bump, insert_once, remove_once, update_row
 from community.extensions import db
 from community.places.models import Locality
 from community.places.services import locality_arg, within
@@ -243,16 +243,19 @@ def edit_comment(comment: Comment, body: str) -> None:
 
 
 def delete_comment(comment: Comment) -> None:
-    """Delete a comment; one with replies stays as a placeholder so the replies keep their place."""
-    if comment.hidden_at is None:
-        bump(Thread, comment.thread_id, comment_count=-1)
-    if comment.parent_id is not None:
-        bump(Comment, comment.parent_id, reply_count=-1)
+    """Delete a comment; one with replies stays as a placeholder so the replies keep their place. The counts move
+    only for the request that deleted it (a double click deletes once)."""
+    shown, thread_id, parent_id = comment.hidden_at is None, comment.thread_id, comment.parent_id
     if comment.reply_count > 0:
-        comment.deleted_at = utcnow()
-        comment.body = ""
+        gone = update_row(Comment, comment.id, Comment.deleted_at.is_(None), deleted_at=utcnow(), body="")
     else:
-        db.session.execute(delete(Comment).where(Comment.id == comment.id))
+        gone = bool(db.session.execute(delete(Comment).where(Comment.id == comment.id)).rowcount)
+    if not gone:
+        return
+    if shown:
+        bump(Thread, thread_id, comment_count=-1)
+    if parent_id is not None:
+        bump(Comment, parent_id, reply_count=-1)
 
 
 def post_official_answer(thread: Thread, by: User, body: str, submission_key: str) -> Comment:

@@ -22,7 +22,7 @@ from community.dialogues.forms import (
     MergeForm,
     SessionForm,
 )
-from community.dialogues.models import TOO_LATE, QuestionState, SessionState
+from community.dialogues.models import QuestionState, SessionState
 from community.dialogues.queries import console_lists, question_or_404, session_or_404
 from community.dialogues.services import (
     answer_question,
@@ -250,7 +250,9 @@ def _running_session(session_id: int):
 def _moderated(question_id: int):
     """Load a question of a session that is not closed yet for a console step."""
     question = question_or_404(question_id)
-    _running_session(question.session_id)
+    ensure(can_run_dialogues(current_user))
+    if question.session.state.is_over:
+        raise MoveRefused(_("The session is closed; only its record remains."))
     return question
 
 
@@ -308,7 +310,7 @@ def follow_up(question_id: int):
     minutes. Moderators and admins."""
     question = _moderated(question_id)
     if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED):
-        raise MoveRefused(TOO_LATE)
+        raise MoveRefused()  # answered, hidden or merged meanwhile: the 409 page says so
     deputies = question.session.deputies or all_deputies()
     only = str(deputies[0].id) if len(deputies) == 1 else ""
     form = FollowUpForm(data={"title": question.body[:200], "category": PledgeCategory.OTHER.value, "deputy": only})
@@ -351,7 +353,7 @@ def to_issue(question_id: int):
     question = question_or_404(question_id)
     ensure(can_run_dialogues(current_user))
     if question.state is not QuestionState.APPROVED or question.thread_id:
-        raise MoveRefused(TOO_LATE)
+        raise MoveRefused()
     form = IssueForm(data={"category": Category.OTHER.value})
     form.load_deputies(question.session.deputies)
     if not form.deputy.choices:
