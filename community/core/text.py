@@ -144,6 +144,36 @@ def plain_line(source: str | None, length: int) -> str:
     return text[:length]
 
 
+# What XML 1.0 forbids in a document (its `Char` production): the C0 controls but tab, LF and CR, the UTF-16
+# surrogates and U+FFFE, U+FFFF. PostgreSQL cannot store NUL, psycopg cannot encode a lone surrogate, and any of
+# them in a title makes a feed that no reader parses. C1 controls and DEL are allowed by XML and left alone.
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LINE_BREAKS = {"\x0b": "\n", "\x0c": "\n"}
+
+
+def storable(text: str) -> str:
+    """The text without the characters no database column or feed can hold (`UNSTORABLE`).
+
+    Vertical tab and form feed become a newline, since a word processor writes them for a line or page break;
+    every other such character is removed. Text that has none comes back as it was. Used at the edge on every
+    form field, query argument and User-Agent (`core.edge`), and by data migrations through `storable_value`.
+    """
+    if UNSTORABLE.search(text) is None:
+        return text
+    return UNSTORABLE.sub(lambda match: _LINE_BREAKS.get(match.group(), ""), text)
+
+
+def has_unstorable(text: str) -> bool:
+    """Whether the text holds a character `storable` would take out."""
+    return UNSTORABLE.search(text) is not None
+
+
+def storable_value(value):
+    """A column's value made storable: a string goes through `storable`; None, numbers and dates are returned
+    as they are. For data migrations that clean every text column of rows written before the edge cleaned."""
+    return storable(value) if isinstance(value, str) else value
+
+
 def spreadsheet_safe(value):
     """A CSV cell that spreadsheet programs show as text instead of running it as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
