@@ -12,7 +12,7 @@ LOCK_FLAGS = --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
 run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABASE_URL is set)
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed translations ## Run the whole suite (PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -3,9 +3,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from community.core.htmx import is_htmx, render
+from community.core.urls import bind_urls_to_site
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please check the form and try again.")),
@@ -18,10 +19,12 @@ MESSAGES = {
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been logged; please try again later.")),
 }
 CSRF_MESSAGE = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
+HOST_MESSAGE = _l("This site does not answer to the address the request was sent to.")
 
 
 def render_error(status: int, message=None):
     """Render the error page for a status, in the user's language."""
+    bind_urls_to_site()  # a request for a refused host has no links of its own to build
     title, default_message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     response = render(
         "errors/error.html",
@@ -39,8 +42,9 @@ def render_error(status: int, message=None):
 
 
 def handle_http_error(error: HTTPException):
-    """Answer an HTTP error with our own page instead of Werkzeug's English one."""
-    response = render_error(error.code or 500)
+    """Answer an HTTP error with our own page instead of Werkzeug's English one; a request for a host that is
+    not this site's (Flask's TRUSTED_HOSTS: SITE_URL's, ALLOWED_HOSTS) is a 400 that says so."""
+    response = render_error(error.code or 500, HOST_MESSAGE if isinstance(error, SecurityError) else None)
     if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     if error.code == 429:

@@ -17,6 +17,7 @@ from community.core.security import action_limit, user_or_address_key
 from community.core.states import MoveRefused
 from community.core.text import excerpt
 from community.core.time import local_to_utc, local_zone, utc_to_local
+from community.core.urls import absolute_url, site_host
 from community.events import bp
 from community.events.forms import AttendanceForm, EventForm, ReportForm
 from community.events.models import EventKind, RegistrationState
@@ -285,7 +286,7 @@ def _calendar(events) -> bytes:
     calendar.add("prodid", f"-//{current_app.config['SITE_NAME']}//events//KK")
     calendar.add("version", "2.0")
     calendar.add("x-wr-timezone", str(zone))
-    host = request.host.split(":")[0]
+    host = site_host()
     for event in events:
         entry = CalendarEvent()
         entry.add("uid", f"event-{event.id}@{host}")
@@ -295,7 +296,7 @@ def _calendar(events) -> bytes:
         entry.add("dtstamp", event.created_at)
         entry.add("location", ", ".join(part for part in (event.address, event.room) if part) or event.online_url)
         entry.add("description", excerpt(event.description, length=1000))
-        entry.add("url", url_for("events.show", event_id=event.id, _external=True))
+        entry.add("url", absolute_url("events.show", event_id=event.id))
         entry.add("status", "CANCELLED" if event.cancelled_at else "CONFIRMED")
         calendar.add_component(entry)
     calendar.add_missing_timezones()

@@ -9,6 +9,7 @@ from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import id_arg
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
 from community.core.security import action_limit, user_or_address_key
+from community.core.urls import absolute_url
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges import bp
@@ -233,7 +234,7 @@ def reaction(pledge_id: int):
 
 
 def _pledge_url(pledge) -> str:
-    return url_for("pledges.show", pledge_id=pledge.id, _external=True)
+    return absolute_url("pledges.show", pledge_id=pledge.id)
 
 
 @bp.get("/pledges.csv")

@@ -11,6 +11,7 @@ from community.core.permissions import can_run_dialogues, ensure
 from community.core.security import user_or_address_key
 from community.core.states import MoveRefused
 from community.core.time import local_to_utc, utc_to_local
+from community.core.urls import absolute_url
 from community.dialogues import bp
 from community.dialogues.forms import (
     AnswerForm,
@@ -284,9 +285,10 @@ def step_with_form(question_id: int, step: str):
     question = _moderated(question_id)
     form = {"hide": ReasonForm, "answer": AnswerForm, "correct": CorrectionForm, "merge": MergeForm}[step]()
     if not form.validate_on_submit():
-        if not wants_fragment():
-            return render("dialogues/console.html", status=INVALID, tag="", **_console_context(question.session))
         message = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        if not wants_fragment():
+            flash(message, "error")
+            return render("dialogues/console.html", status=INVALID, tag="", **_console_context(question.session))
         return _back_to_console(question.session_id, message, "error")
     try:
         if step == "hide":
@@ -323,7 +325,7 @@ def follow_up(question_id: int):
                 current_user,
                 deputy,
                 form.submission_key.data,
-                url_for("dialogues.show", session_id=question.session_id, _external=True),
+                absolute_url("dialogues.show", session_id=question.session_id),
                 title=form.title.data,
                 text=form.text.data,
                 category=PledgeCategory(form.category.data),
@@ -365,7 +367,7 @@ def to_issue(question_id: int):
             "Asked at the dialogue session «%(title)s» on %(date)s and left open there. Minutes: %(url)s",
             title=question.session.title,
             date=question.session.scheduled_at.date().isoformat(),
-            url=url_for("dialogues.show", session_id=question.session_id, _external=True),
+            url=absolute_url("dialogues.show", session_id=question.session_id),
         )
         try:
             thread = open_question_to_issue(

@@ -11,6 +11,7 @@ from community.core.lists import choice_arg
 from community.core.permissions import can_ask_question, can_vote_question, can_withdraw_question, ensure
 from community.core.security import action_limit, made_new_post, posting_limit, user_or_address_key
 from community.core.states import MoveRefused
+from community.core.urls import absolute_url
 from community.dialogues import bp
 from community.dialogues.forms import QuestionForm
 from community.dialogues.models import QuestionState, SessionState
@@ -201,8 +202,8 @@ def minutes_csv(session_id: int):
             question.public_name or "",
             question.answer_note,
             question.answered_at.isoformat() if question.answered_at else "",
-            url_for("pledges.show", pledge_id=question.pledge_id, _external=True) if question.pledge_id else "",
-            url_for("threads.show", thread_id=question.thread_id, _external=True)
+            absolute_url("pledges.show", pledge_id=question.pledge_id) if question.pledge_id else "",
+            absolute_url("threads.show", thread_id=question.thread_id)
             if question.thread and not question.thread.is_hidden
             else "",
         ]
