@@ -66,16 +66,11 @@ def _refuse_common(password: str | None, email: str | None = None) -> None:
 
 
 class RegistrationForm(FlaskForm):
-    """A new resident's account."""
+    """A new resident's account; the password is chosen through the link mailed to the address."""
 
     email = _email_field()
     display_name = _name_field()
-    password = _new_password_field()
-    confirm = _confirm_field("password")
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
-
-    def validate_password(self, field) -> None:
-        _refuse_common(field.data, self.email.data)
 
 
 class LoginForm(FlaskForm):

@@ -60,62 +60,86 @@ def can_see_hidden(user) -> bool:
     return can_moderate(user)
 
 
+def _takes_writes(item) -> bool:
+    """A hidden thread or comment, and any comment of a hidden thread, takes no new writes from anyone, moderators
+    included: only the moderators' hide and restore (and the queue's dismiss) touch it, and they ask can_moderate."""
+    if item.is_hidden:
+        return False
+    thread = getattr(item, "thread", None)  # a comment's thread; a thread has none
+    return thread is None or not thread.is_hidden
+
+
 def can_edit_thread(user, thread) -> bool:
     """Authors edit their own thread while it is open or answered and not hidden."""
-    return can_take_part(user) and thread.author_id == user.id and thread.takes_comments and not thread.is_hidden
+    return can_take_part(user) and thread.author_id == user.id and thread.takes_comments and _takes_writes(thread)
 
 
 def can_comment(user, thread) -> bool:
-    """Comment while the thread is open or answered and not locked."""
-    return can_take_part(user) and thread.takes_comments
+    """Comment while the thread is open or answered and neither locked nor hidden."""
+    return can_take_part(user) and thread.takes_comments and _takes_writes(thread)
+
+
+def can_reply(user, comment) -> bool:
+    """Reply to a comment that is neither deleted nor hidden, where one may comment."""
+    return can_comment(user, comment.thread) and comment.deleted_at is None and _takes_writes(comment)
 
 
 def can_edit_comment(user, comment) -> bool:
-    """Authors edit their own comments while they are neither deleted nor hidden."""
+    """Authors edit their own comments while they are neither deleted nor hidden (nor is their thread)."""
     return (
-        can_take_part(user)
-        and comment.author_id == user.id
-        and comment.deleted_at is None
-        and comment.hidden_at is None
+        can_take_part(user) and comment.author_id == user.id and comment.deleted_at is None and _takes_writes(comment)
     )
 
 
 def can_delete_comment(user, comment) -> bool:
-    """Authors delete their own comments; moderators hide instead, with a reason."""
-    return _is_signed_in(user) and comment.author_id == user.id and comment.deleted_at is None
+    """Authors delete their own comments, except hidden ones (a moderator's decision keeps what it was about);
+    moderators hide instead, with a reason."""
+    return (
+        _is_signed_in(user) and comment.author_id == user.id and comment.deleted_at is None and _takes_writes(comment)
+    )
 
 
-def can_support(user) -> bool:
-    """Signed-in, unsuspended users support threads and comments, once each."""
-    return can_take_part(user)
+def can_support(user, item) -> bool:
+    """Signed-in, unsuspended users support a thread or comment that is not hidden, once each (or take it back)."""
+    return can_take_part(user) and _takes_writes(item)
+
+
+def can_follow(user, thread) -> bool:
+    """Signed-in, unsuspended users follow a thread that is not hidden, or stop following it."""
+    return can_take_part(user) and _takes_writes(thread)
 
 
 def can_answer_officially(user, thread) -> bool:
-    """The deputy a thread is addressed to, or a moderator, posts the official answer."""
-    if not can_take_part(user) or not thread.takes_comments:
+    """The deputy a thread is addressed to, or a moderator, posts the official answer while it takes comments."""
+    if not can_take_part(user) or not thread.takes_comments or not _takes_writes(thread):
         return False
     return can_moderate(user) or (has_role(user, Role.DEPUTY) and thread.addressed_to_id == user.id)
 
 
 def can_resolve_thread(user, thread) -> bool:
-    """The author or a moderator marks a thread resolved; whether it may be resolved now is the move's to say
-    (Thread.may_move_to), so a thread resolved meanwhile is a 409, not a 403."""
-    return _is_signed_in(user) and (thread.author_id == user.id or can_moderate(user))
+    """The author or a moderator marks a thread that is not hidden resolved; whether it may be resolved now is
+    the move's to say (Thread.may_move_to), so a thread resolved meanwhile is a 409, not a 403."""
+    return _is_signed_in(user) and (thread.author_id == user.id or can_moderate(user)) and _takes_writes(thread)
 
 
 def can_close_thread(user, thread) -> bool:
-    """Moderators close threads, with a reason (open or answered ones: the move says)."""
-    return can_moderate(user)
+    """Moderators close threads that are not hidden, with a reason (open or answered ones: the move says)."""
+    return can_moderate(user) and _takes_writes(thread)
 
 
 def can_reopen_thread(user, thread) -> bool:
-    """Moderators reopen threads (resolved or closed ones: the move says)."""
-    return can_moderate(user)
+    """Moderators reopen threads that are not hidden (resolved or closed ones: the move says)."""
+    return can_moderate(user) and _takes_writes(thread)
+
+
+def can_lock_or_pin_thread(user, thread) -> bool:
+    """Moderators lock, unlock, pin and unpin threads that are not hidden."""
+    return can_moderate(user) and _takes_writes(thread)
 
 
 def can_flag(user, item) -> bool:
-    """Signed-in users flag what others wrote."""
-    return can_take_part(user) and item.author_id != user.id
+    """Signed-in users flag what others wrote, while it is not hidden."""
+    return can_take_part(user) and item.author_id != user.id and _takes_writes(item)
 
 
 def can_update_pledge(user, pledge) -> bool:

@@ -1,8 +1,9 @@
 """Security headers on every response, and the keys rate limits count by."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -38,13 +39,44 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    set_cache_control(response)
     return response
 
 
-def login_account_key() -> str:
-    """Count login attempts per account: the e-mail address typed into the form."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"login-account:{email}"
+def is_signed_in_browser() -> bool:
+    """True when this request comes from a signed-in browser, told without loading the user (a live region's 304
+    loads nobody): its session carries a sign-in token, or the request has loaded a signed-in user."""
+    user = g.get("_login_user")
+    return bool(session.get(SESSION_TOKEN_KEY)) or bool(user is not None and user.is_authenticated)
+
+
+def set_cache_control(response) -> None:
+    """Nothing served to a signed-in user is stored by any cache, the browser's included: pages, fragments, exports,
+    redirects and 304s alike (settings, registrant lists, the moderation queue, one's own marks on every page). A
+    visitor's page may be kept by the visitor's browser only: it carries a CSRF token bound to that visitor's
+    session, so a shared cache (a proxy, a CDN) must never store it and hand it to someone else. What a view set
+    for visitors stands (the live regions' no-store); static files keep their own caching."""
+    if request.endpoint == "static":
+        return
+    if is_signed_in_browser():
+        response.headers["Cache-Control"] = "private, no-store"
+    elif "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "private"
+
+
+def client_address() -> str:
+    """The client's address as the login limits count it: an IPv4 address, or an IPv6 address's /64 network,
+    since one home or phone is given a whole /64 and could change addresses within it at will."""
+    address = get_remote_address()
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
 
 
 def user_or_address_key() -> str:

@@ -4,16 +4,24 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 
-from community.core.forms import SubmissionKeyField, length, local_time_field, markdown_field, required, strip
+from community.core.forms import (
+    DATABASE_INT_MAX,
+    SubmissionKeyField,
+    length,
+    local_time_field,
+    markdown_field,
+    number_field,
+    required,
+    strip,
+)
 from community.dialogues.services import QUESTION_LENGTH
 from community.places.forms import LocalityField
 from community.pledges.forms import PledgeForm
@@ -87,12 +95,12 @@ class AnswerForm(FlaskForm):
 class MergeForm(FlaskForm):
     """Which question a duplicate belongs to."""
 
-    into = IntegerField(
+    into = number_field(
         _l("Number of the question it repeats"),
-        validators=[
-            InputRequired(message=_l("Enter a question number.")),
-            NumberRange(min=1, max=2**31 - 1, message=_l("Enter a question number.")),
-        ],
+        1,
+        DATABASE_INT_MAX,
+        message=_l("Enter a question number."),
+        required_message=_l("Enter a question number."),
     )
 
 

@@ -4,15 +4,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from community.core.forms import at_most, local_time_field, markdown_field, required
+from community.core.forms import at_most, local_time_field, markdown_field, number_field, required
 from community.events.models import EventKind
 from community.places.forms import LocalityField
 
@@ -38,14 +37,7 @@ class EventForm(FlaskForm):
     )
     room = StringField(_l("Room"), validators=[Length(max=100, message=_l("At most %(max)d characters.", max=100))])
     online_url = StringField(_l("Online link (optional)"), validators=[Optional(), Length(max=500)])
-    capacity = IntegerField(
-        _l("Places"),
-        default=30,
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            NumberRange(min=1, max=10_000, message=_l("From %(min)d to %(max)d.", min=1, max=10_000)),
-        ],
-    )
+    capacity = number_field(_l("Places"), 1, 10_000, default=30)
     deputies = SelectMultipleField(_l("Deputies taking part (optional)"), coerce=str, validate_choice=False)
     publish = BooleanField(_l("Publish now (otherwise it stays a draft only you can see)"), default=True)
 

@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
+from wtforms.validators import Length, ValidationError
 
-from community.core.forms import ReasonForm
+from community.core.forms import ReasonForm, number_field
 from community.moderation.models import FlagReason
 
 
@@ -28,11 +28,4 @@ class FlagForm(FlaskForm):
 class SuspendForm(ReasonForm):
     """Suspend a user for some days, with a reason."""
 
-    days = IntegerField(
-        _l("Days"),
-        default=7,
-        validators=[
-            DataRequired(message=_l("This field is required.")),
-            NumberRange(min=1, max=365, message=_l("From %(min)d to %(max)d days.", min=1, max=365)),
-        ],
-    )
+    days = number_field(_l("Days"), 1, 365, message=_l("From %(min)d to %(max)d days.", min=1, max=365), default=7)

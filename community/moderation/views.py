@@ -8,7 +8,7 @@ from community.accounts.models import User
 from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render
 from community.core.lists import page_number
-from community.core.permissions import can_flag, can_moderate, ensure
+from community.core.permissions import can_close_thread, can_flag, can_lock_or_pin_thread, can_moderate, ensure
 from community.core.security import action_limit, user_or_address_key
 from community.extensions import db, limiter
 from community.moderation import bp
@@ -32,6 +32,15 @@ THREAD_ACTIONS = {
     )
 }
 COMMENT_ACTIONS = {a.value: a for a in (Action.HIDE, Action.RESTORE, Action.DISMISS)}
+# The rule a thread action asks beyond can_moderate: hide, restore and dismiss ask none, the others are refused on a
+# hidden thread.
+THREAD_RULES = {
+    Action.LOCK: can_lock_or_pin_thread,
+    Action.UNLOCK: can_lock_or_pin_thread,
+    Action.PIN: can_lock_or_pin_thread,
+    Action.UNPIN: can_lock_or_pin_thread,
+    Action.CLOSE: can_close_thread,
+}
 
 
 def _require_moderator() -> None:
@@ -67,10 +76,16 @@ def index():
 
 
 def _queue_page(reason_form=None, suspend_form=None):
-    """The queue; after a form without a reason, a 422 that says so, with the form kept."""
+    """The queue; after a form with a mistake (no reason, days out of range), a 422 that says so, with the form
+    kept."""
     status = 200
-    if reason_form is not None or suspend_form is not None:
-        flash(_("Every moderation action needs a reason."), "error")
+    refused = reason_form if reason_form is not None else suspend_form
+    if refused is not None:
+        if refused.reason.errors:
+            flash(_("Every moderation action needs a reason."), "error")
+        for name, errors in refused.errors.items():
+            if name != "reason":
+                flash(" ".join(str(error) for error in errors), "error")
         status = INVALID
     return render(
         "moderation/queue.html",
@@ -84,13 +99,17 @@ def _queue_page(reason_form=None, suspend_form=None):
 @bp.post("/moderation/threads/<int:thread_id>/<action>", endpoint="act_on_thread")
 @bp.post("/moderation/comments/<int:comment_id>/<action>", endpoint="act_on_comment")
 def act(action: str, thread_id: int | None = None, comment_id: int | None = None):
-    """Hide, restore, dismiss reports, lock or pin, with a reason; moderators only, every action logged."""
+    """Hide, restore, dismiss reports, lock or pin, with a reason; moderators only (a hidden thread is only hidden,
+    restored or dismissed), every action logged."""
     _require_moderator()
     comment = comment_for(comment_id, current_user) if comment_id else None
     thread = comment.thread if comment else thread_for(thread_id, current_user)
     allowed = COMMENT_ACTIONS if comment else THREAD_ACTIONS
     if action not in allowed:
         abort(404)
+    rule = None if comment else THREAD_RULES.get(allowed[action])
+    if rule is not None:
+        ensure(rule(current_user, thread))
     form = ReasonForm()
     if not form.validate_on_submit():
         return _queue_page(reason_form=form)

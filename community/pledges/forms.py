@@ -1,16 +1,22 @@
 """Pledge forms: shape checks and messages in the user's language; the rules live in the model."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
-from community.core.forms import SubmissionKeyField, length, required
+from community.core.forms import SubmissionKeyField, date_field, length, number_field, required
+from community.core.time import local_today
 from community.places.forms import LocalityField
 from community.pledges.models import PledgeCategory, PledgeStatus
 
 MAX_LINKS = 10
+# Pledges go back to the first councils of independent Kazakhstan, and fall due within the century.
+EARLIEST_PLEDGE = date(1990, 1, 1)
+LATEST_DUE = date(2100, 12, 31)
 
 
 class PledgeUpdateForm(FlaskForm):
@@ -21,13 +27,7 @@ class PledgeUpdateForm(FlaskForm):
         choices=[SelectChoice(s.value, s.label) for s in PledgeStatus if s is not PledgeStatus.NOT_RATED],
         validate_choice=False,
     )
-    progress = IntegerField(
-        _l("Progress, %"),
-        validators=[
-            InputRequired(message=_l("This field is required.")),
-            NumberRange(min=0, max=100, message=_l("From %(min)d to %(max)d.", min=0, max=100)),
-        ],
-    )
+    progress = number_field(_l("Progress, %"), 0, 100)
     note = TextAreaField(_l("What happened"), validators=[required(), length(10, 3000)])
     evidence = TextAreaField(
         _l("Evidence links, one per line"),
@@ -73,12 +73,12 @@ class PledgeForm(FlaskForm):
             URL(require_tld=True, message=_l("Enter a web address starting with http or https.")),
         ],
     )
-    made_on = DateField(_l("Date it was made"), validators=[InputRequired(message=_l("Enter a date."))])
+    made_on = date_field(_l("Date it was made"), EARLIEST_PLEDGE, local_today)
     locality = LocalityField(_l("Where"), validators=[InputRequired(message=_l("Choose a locality."))])
     category = SelectField(
         _l("Category"), choices=[SelectChoice(c.value, c.label) for c in PledgeCategory], validate_choice=False
     )
-    due_on = DateField(_l("Due date (optional)"), validators=[Optional()])
+    due_on = date_field(_l("Due date (optional)"), EARLIEST_PLEDGE, LATEST_DUE, required=False)
     submission_key = SubmissionKeyField()
 
     def validate_category(self, field) -> None:

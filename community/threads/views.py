@@ -14,11 +14,12 @@ from community.core.permissions import (
     can_delete_comment,
     can_edit_comment,
     can_edit_thread,
+    can_follow,
     can_reopen_thread,
+    can_reply,
     can_resolve_thread,
     can_start_thread,
     can_support,
-    can_take_part,
     ensure,
 )
 from community.core.security import action_limit, is_local_url, made_new_post, posting_limit, user_or_address_key
@@ -172,8 +173,12 @@ def comment(thread_id: int):
     form = CommentForm()
     if form.validate_on_submit():
         parent = comment_for(int(form.parent_id.data), current_user) if form.parent_id.data else None
+        if parent is not None and parent.parent_id is not None:
+            parent = comment_for(parent.parent_id, current_user)  # replies stay one level deep
         if parent is not None and parent.thread_id != thread.id:
             abort(404)
+        if parent is not None:
+            ensure(can_reply(current_user, parent))
         new_comment, g.new_post = add_comment(
             thread, current_user, form.body.data, form.submission_key.data, parent=parent
         )
@@ -257,7 +262,7 @@ def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, ba
 def toggle_thread_support(thread_id: int):
     """Support a thread once, or take the support back; the button swaps in place with htmx."""
     thread = thread_for(thread_id, current_user)
-    ensure(can_support(current_user))
+    ensure(can_support(current_user, thread))
     return _toggled(
         request.endpoint.endswith(".unsupport_thread"),
         support_thread,
@@ -275,7 +280,7 @@ def toggle_thread_support(thread_id: int):
 def toggle_comment_support(comment_id: int):
     """Support a comment once, or take the support back; the button swaps in place with htmx."""
     comment = comment_for(comment_id, current_user)
-    ensure(can_support(current_user))
+    ensure(can_support(current_user, comment))
     return _toggled(
         request.endpoint.endswith(".unsupport_comment"),
         support_comment,
@@ -292,9 +297,9 @@ def toggle_comment_support(comment_id: int):
 @bp.post("/threads/<int:thread_id>/unfollow", endpoint="unfollow")
 @limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def toggle_follow(thread_id: int):
-    """Follow a thread or stop following it; signed-in users."""
+    """Follow a thread or stop following it; signed-in users, while it is not hidden."""
     thread = thread_for(thread_id, current_user)
-    ensure(can_take_part(current_user))
+    ensure(can_follow(current_user, thread))
     back = request.form.get("next", "")
     if not is_local_url(back):
         back = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
