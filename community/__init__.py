@@ -15,6 +15,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, request hooks, errors and commands."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
     register_config(app, config or Config)
+    register_edge(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -25,7 +26,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
 
 
 def register_config(app: Flask, config: type[Config]) -> None:
-    """Load the settings, check the secret key, and trust PROXY_COUNT proxies' forwarded headers."""
+    """Load the settings, check the secret key and SITE_URL (whose host, with ALLOWED_HOSTS, is the only one
+    answered), and trust PROXY_COUNT proxies' forwarded headers."""
     app.config.from_object(config)
     config.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -34,6 +36,15 @@ def register_config(app: Flask, config: type[Config]) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if not app.debug and not app.testing:
         app.logger.setLevel(logging.INFO)
+
+
+def register_edge(app: Flask) -> None:
+    """Clean text from outside where it comes in: query arguments and form fields are made storable, and a URL
+    path that holds what no database or feed can is a 404 before any other hook or view reads it (core/edge.py)."""
+    from community.core.edge import StorableRequest, refuse_unstorable_path
+
+    app.request_class = StorableRequest
+    app.before_request(refuse_unstorable_path)
 
 
 def register_extensions(app: Flask) -> None:
@@ -96,27 +107,32 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Headers every response carries, and the language choice kept across visits."""
+    """Headers every response carries, the language choice kept across visits, and queued mail sent after the
+    response."""
     from community.core.htmx import add_vary
     from community.core.i18n import remember_language
+    from community.core.mail import deliver_after_response
     from community.core.security import add_security_headers
 
     app.after_request(remember_language)
     app.after_request(add_vary)
     app.after_request(add_security_headers)
+    app.after_request(deliver_after_response)
 
 
 def register_templates(app: Flask) -> None:
-    """Template filters and globals: formatting, Markdown and the permission rules."""
+    """Template filters and globals: formatting, Markdown, the permission rules and absolute addresses."""
     from community.core.i18n import register_filters
     from community.core.permissions import RULES
     from community.core.text import excerpt, render_markdown
+    from community.core.urls import absolute_url
 
     register_filters(app)
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["excerpt"] = excerpt
     app.jinja_env.globals.update(RULES)
     app.jinja_env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(16)
+    app.jinja_env.globals["absolute_url"] = absolute_url
 
 
 def register_errors(app: Flask) -> None:

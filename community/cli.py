@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`."""
+"""Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`, `flask mail …`."""
 
 import secrets
 import subprocess  # nosec B404
@@ -19,6 +19,7 @@ ROOT = Path(__file__).parent.parent
 users_cli = AppGroup("users", help="Manage accounts and roles.")
 deputies_cli = AppGroup("deputies", help="Link deputy profiles to accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
+mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
 
 
 def _user_or_exit(email: str):
@@ -163,9 +164,25 @@ def demo_command() -> None:
         click.echo(line)
 
 
+@mail_cli.command("deliver")
+@click.option("--every", type=float, default=0, help="Keep running, looking for mail every so many seconds.")
+def deliver_mail(every: float) -> None:
+    """Send the queued messages (pages send theirs after answering; this retries what failed)."""
+    import time
+
+    from community.core.mail import deliver_queued
+
+    while True:
+        click.echo(f"{deliver_queued()} sent")
+        if not every:
+            return
+        time.sleep(every)
+
+
 def register_commands(app: Flask) -> None:
     """Add the commands to `flask`."""
     app.cli.add_command(users_cli)
     app.cli.add_command(deputies_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(mail_cli)

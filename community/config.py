@@ -4,10 +4,14 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from werkzeug.sansio.utils import host_is_trusted
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 WEAK_SECRET_KEYS = {"", "dev", "secret", "changeme", "change-me"}
+DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1")
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -39,6 +43,55 @@ def _database_url() -> str:
     return url
 
 
+def _site_address(url: str) -> str | None:
+    """`scheme://host[:port]` of an absolute http(s) URL with no path, query, fragment or user in it; else None."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return None
+    if (
+        parts.scheme not in ("http", "https")
+        or not host_is_trusted(host)
+        or "@" in parts.netloc
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        return None
+    if port is None or (parts.scheme, port) in (("http", 80), ("https", 443)):
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"
+
+
+def _check_site(config: dict) -> None:
+    """Refuse to start without a valid SITE_URL; keep it as `scheme://host[:port]` and answer only requests for
+    its host, ALLOWED_HOSTS and, outside production, localhost and 127.0.0.1 (Flask's TRUSTED_HOSTS)."""
+    site = _site_address((config.get("SITE_URL") or "").strip())
+    if site is None:
+        raise RuntimeError(
+            "SITE_URL must be the site's absolute http(s) address without a path, e.g. https://halyk-uni.kz; "
+            f"it is {config.get('SITE_URL')!r}."
+        )
+    config["SITE_URL"] = site
+    extra = [name.strip().lower() for name in (config.get("ALLOWED_HOSTS") or "").split(",") if name.strip()]
+    local = [] if config.get("PRODUCTION") else list(DEVELOPMENT_HOSTS)
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys([urlsplit(site).hostname, *extra, *local]))
+
+
+def _check_rate_limit_storage(config: dict) -> None:
+    """Refuse to start in production with rate-limit counters in the process's memory (no REDIS_URL) unless
+    SINGLE_PROCESS says one process serves the site: each of several workers would count only what it saw."""
+    storage = config.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if config.get("PRODUCTION") and storage.startswith("memory://") and not config.get("SINGLE_PROCESS"):
+        raise RuntimeError(
+            "Rate limits need REDIS_URL when several processes serve the site (APP_ENV=production); with one "
+            "process (one gunicorn worker on one machine, as `gunicorn -c gunicorn.conf.py app:app` runs without "
+            "REDIS_URL) set SINGLE_PROCESS=1."
+        )
+
+
 class Config:
     """The settings of a running site; every one can be set in the environment."""
 
@@ -47,12 +100,17 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SITE_NAME = os.environ.get("SITE_NAME", "Халық үні")
     DEFAULT_LOCALITY = os.environ.get("DEFAULT_LOCALITY", "almaty-region")
+    # Where the site is served: every absolute URL is built from it, and requests for other hosts are refused.
+    SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:5000").strip()
+    ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "")  # more host names to answer, e.g. a health check's
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     REDIS_URL = os.environ.get("REDIS_URL", "").strip()
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    # Set when one process serves the site (one worker, one machine), so counters in its memory are all there are.
+    SINGLE_PROCESS = _env_bool("SINGLE_PROCESS")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "halyk")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_ATTEMPTS_LIMIT = "10 per 10 minutes"
@@ -106,7 +164,8 @@ class Config:
 
     @classmethod
     def check(cls, config: dict) -> None:
-        """Refuse to start in production without a real SECRET_KEY; fill one in for development."""
+        """Refuse to start in production without a real SECRET_KEY (fill one in for development), or anywhere
+        without a valid SITE_URL, or in production with rate limits counted per process."""
         key = config.get("SECRET_KEY") or ""
         if config.get("PRODUCTION"):
             if key.lower() in WEAK_SECRET_KEYS or len(key) < 32:
@@ -116,6 +175,8 @@ class Config:
                 )
         elif not key:
             config["SECRET_KEY"] = _local_secret_key()
+        _check_site(config)
+        _check_rate_limit_storage(config)
 
 
 class TestConfig(Config):
@@ -132,3 +193,5 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     MAIL_SERVER = ""
     SERVER_NAME = None
+    SITE_URL = "http://localhost"  # the test client's host
+    ALLOWED_HOSTS = ""

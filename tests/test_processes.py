@@ -1,4 +1,5 @@
-"""Several gunicorn workers behave as one site: sessions and CSRF in signed cookies, limits in Redis."""
+"""Several gunicorn workers behave as one site: sessions and CSRF in signed cookies, login limits in the database,
+the other limits in Redis; gunicorn.conf.py runs one worker without Redis, and production refuses more."""
 
 import http.cookiejar
 import os
@@ -11,17 +12,22 @@ import uuid
 import pytest
 
 from tests.concurrency import post_at_once
+from tests.factories import PASSWORD
 from tests.server import running_site
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+ACCOUNT_LINK = re.compile(r'<a href="/users/\d+" class="account-name">')
+NO_REDIS = {"REDIS_URL": "", "SINGLE_PROCESS": ""}
 
 
 class Browser:
-    """A tiny cookie-keeping HTTP client for a site on 127.0.0.1."""
+    """A tiny cookie-keeping HTTP client for a site on 127.0.0.1; with an address, as if a proxy forwarded it."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, address: str | None = None):
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        if address:
+            self.opener.addheaders.append(("X-Forwarded-For", address))
 
     def get(self, path: str) -> tuple[int, str]:
         return self._open(urllib.request.Request(self.base + path))
@@ -45,15 +51,87 @@ class Browser:
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
-def test_login_limits_are_shared_by_all_workers_through_redis(tmp_path):
+def test_rate_limits_are_shared_by_all_workers_through_redis(tmp_path):
     env = {"REDIS_URL": os.environ["TEST_REDIS_URL"], "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     with running_site(tmp_path, workers=3, env=env) as base:
-        statuses = []
-        for _ in range(11):
-            browser = Browser(base)  # a new connection each time, so the workers share the load
-            statuses.append(browser.post("/auth/login", {"email": "asel@example.kz", "password": "Wrong-Pass-1"})[0])
-        assert statuses[:10] == [422] * 10
-        assert statuses[10] == 429
+        # A new connection each time, so the workers share the load; the reset form allows 5 an hour.
+        statuses = [Browser(base).post("/auth/reset", {"email": "asel@example.kz"})[0] for _ in range(6)]
+        assert statuses == [200] * 5 + [429]
+
+
+def test_login_limits_hold_across_4_workers_without_redis(app, tmp_path):
+    from community.accounts.models import LoginAttempt
+    from community.extensions import db
+    from tests.factories import create_user
+
+    create_user("resident", email="shared@example.kz")
+    create_user("resident", email="burst@example.kz")
+    database = app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.close()  # hold no transaction (and on SQLite no lock) while the server works
+    env = {"DATABASE_URL": database, "PROXY_COUNT": "1", **NO_REDIS}
+    with running_site(tmp_path, workers=4, env=env, demo=False) as base:
+
+        def login(email: str, password: str, address: str) -> int:
+            """Sign in from a new connection, so the workers share the attempts."""
+            return Browser(base, address).post("/auth/login", {"email": email, "password": password})[0]
+
+        wrong = [login("shared@example.kz", "Wrong-Pass-1", "203.0.113.7") for _ in range(13)]
+        assert wrong == [422] * 10 + [429] * 3
+        assert login("shared@example.kz", PASSWORD, "203.0.113.7") == 429  # this address failed for the account
+        browser = Browser(base, "198.51.100.9")
+        assert browser.post("/auth/login", {"email": "shared@example.kz", "password": PASSWORD})[0] == 200
+        assert ACCOUNT_LINK.search(browser.get("/auth/settings")[1])  # signed in
+        # Sixteen guesses at once from one address: at most ten passwords are checked, however the workers race.
+        clients = [Browser(base, "192.0.2.1") for _ in range(16)]
+        burst = [
+            status
+            for status, _ in post_at_once(clients, "/auth/login", {"email": "burst@example.kz", "password": "x" * 8})
+        ]
+        assert set(burst) <= {422, 429} and burst.count(422) <= 10
+        more = [login("burst@example.kz", "x" * 8, "192.0.2.1") for _ in range(11 - burst.count(422))]
+        assert more == sorted(more) and more[-1] == 429  # wrong passwords checked until ten failed, then refused
+    failed = db.session.execute(
+        db.select(LoginAttempt.email, db.func.count()).group_by(LoginAttempt.email).order_by(LoginAttempt.email)
+    ).all()
+    assert failed == [("burst@example.kz", 10), ("shared@example.kz", 10)]  # refusals and the sign-in not counted
+
+
+def production(tmp_path, **env) -> dict:
+    """A production environment with an empty SQLite database, no Redis and nothing said about processes."""
+    return {"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}", **NO_REDIS, **env}
+
+
+def booted_workers(tmp_path) -> int:
+    return (tmp_path / "gunicorn.log").read_text().count("Booting worker")
+
+
+def test_gunicorn_conf_serves_production_without_redis_with_one_worker_that_knows_it(tmp_path):
+    with running_site(tmp_path, workers=None, env=production(tmp_path), migrate=False) as base:
+        with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+            assert response.status == 200
+    assert booted_workers(tmp_path) == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "refusal"),
+    [
+        ({}, "Rate limits need REDIS_URL"),  # the app refuses in each worker
+        ({"SINGLE_PROCESS": "1"}, "SINGLE_PROCESS=1 says one process serves the site, but 2 workers would"),
+    ],
+)
+def test_in_production_more_workers_without_redis_refuse_to_start(tmp_path, env, refusal):
+    with pytest.raises(RuntimeError, match=refusal):
+        with running_site(tmp_path, workers=2, env=production(tmp_path, **env), migrate=False):
+            pass
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+def test_gunicorn_conf_runs_4_workers_with_redis(tmp_path):
+    env = production(tmp_path, REDIS_URL=os.environ["TEST_REDIS_URL"])
+    with running_site(tmp_path, workers=None, env=env, migrate=False) as base:
+        with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+            assert response.status == 200
+    assert booted_workers(tmp_path) == 4
 
 
 def test_a_session_works_across_workers_and_logout_ends_it_everywhere(tmp_path):
@@ -70,6 +148,7 @@ def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, 
     from werkzeug.security import generate_password_hash
 
     from community.accounts.models import User
+    from community.core.db import utcnow
     from community.events.models import Event, Registration, RegistrationState
     from community.extensions import db
     from tests.factories import create_event
@@ -77,7 +156,13 @@ def test_capacity_holds_when_200_residents_register_at_once_with_4_workers(app, 
     event = create_event(moderator, village, capacity=50)
     password_hash = generate_password_hash("Kezek-Tauy-2026", method="scrypt:1024:8:1")
     db.session.add_all(
-        User(email=f"queue{n}@example.kz", display_name=f"Тұрғын {n}", password_hash=password_hash) for n in range(200)
+        User(
+            email=f"queue{n}@example.kz",
+            display_name=f"Тұрғын {n}",
+            password_hash=password_hash,
+            email_confirmed_at=utcnow(),
+        )
+        for n in range(200)
     )
     db.session.commit()
     event_id = event.id

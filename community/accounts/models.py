@@ -1,12 +1,12 @@
-"""Users, their server-side login sessions and password reset tokens."""
+"""Users, their server-side login sessions, password reset tokens and the sign-in attempts the login limits count."""
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, delete, func, insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -38,13 +38,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when the owner of the address followed the link mailed at registration (or by whoever made the account).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     locality: Mapped[Locality | None] = relationship()
 
     @property
     def is_active(self) -> bool:
-        """A disabled account cannot sign in (Flask-Login asks this)."""
-        return self.disabled_at is None
+        """A disabled account, or one whose owner has not yet followed the registration link, cannot sign in
+        (Flask-Login asks this)."""
+        return self.disabled_at is None and self.email_confirmed_at is not None
 
     @property
     def is_suspended(self) -> bool:
@@ -109,3 +112,44 @@ class PasswordReset(db.Model):
         return update_row(
             PasswordReset, self.id, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now, used_at=now
         )
+
+
+class LoginAttempt(db.Model):
+    """A password being checked, or a wrong one, kept for LOGIN_ATTEMPTS_LIMIT's window: the login limits count
+    these rows per account (the e-mail typed), per client address and per both, so every worker sees every one."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_address_email_at", "address", "email", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # the cleaning deletes a range of it
+
+    @classmethod
+    def record(cls, email: str, address: str, window: timedelta) -> int:
+        """Add an attempt made now and delete those older than the window, so the table holds about one window's
+        attempts; returns the new row's id."""
+        now = utcnow()
+        db.session.execute(delete(cls).where(cls.at <= now - window).execution_options(synchronize_session=False))
+        return db.session.scalar(insert(cls).values(email=email, address=address[:64], at=now).returning(cls.id))
+
+    @classmethod
+    def count_since(cls, since: datetime, **key: str) -> int:
+        """How many attempts with these values (email=, address= or both) were made after `since`."""
+        return db.session.scalar(db.select(func.count()).select_from(cls).filter_by(**key).where(cls.at > since))
+
+    @classmethod
+    def nth_newest_since(cls, since: datetime, n: int, **key: str) -> datetime | None:
+        """When the n-th newest of those attempts was made; None when there are fewer."""
+        return db.session.scalar(
+            db.select(cls.at).filter_by(**key).where(cls.at > since).order_by(cls.at.desc()).offset(n - 1).limit(1)
+        )
+
+    @classmethod
+    def forget(cls, **key) -> None:
+        """Delete the attempts with these values: one by id=, or an address's for an account (email=, address=)."""
+        db.session.execute(delete(cls).filter_by(**key).execution_options(synchronize_session=False))

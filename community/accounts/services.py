@@ -1,24 +1,35 @@
 """Account workflows: registering, signing in and out, sessions, passwords and resets."""
 
+import math
 import secrets
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from flask import current_app, render_template, request, session, url_for
+from flask import current_app, render_template, request, session
 from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
+from limits import parse as parse_limit
 from sqlalchemy import delete
 
-from community.accounts.models import LoginSession, PasswordReset, User, hash_token
+from community.accounts.models import LoginAttempt, LoginSession, PasswordReset, User, hash_token
 from community.core.db import utcnow
-from community.core.mail import send_mail
+from community.core.i18n import current_lang
+from community.core.mail import queue_mail
 from community.core.permissions import Role
 from community.core.security import SESSION_TOKEN_KEY
+from community.core.text import storable
+from community.core.urls import absolute_url
 from community.core.writes import insert_once
 from community.extensions import db
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+
+
+REGISTRATION_VALID = timedelta(days=2)
+RESET_SUBJECT = _l("Reset your password on %(site)s")
 
 
 class EmailTaken(Exception):
@@ -50,13 +61,15 @@ def create_user(
     locality_id: int | None = None,
     locale: str | None = None,
 ) -> User:
-    """Add an account; raises EmailTaken when the address is in use (also under a race). Flushes."""
+    """Add an account whose address is known to be its owner's (the command line, the demo, an admin); raises
+    EmailTaken when the address is in use (also under a race). Flushes."""
     user = User(
         email=email.strip().lower(),
         display_name=display_name.strip(),
         role=role,
         locality_id=locality_id,
         locale=locale,
+        email_confirmed_at=utcnow(),
     )
     user.set_password(password)
     user, new = insert_once(user, email=user.email)  # another request may take the address at the same moment
@@ -65,22 +78,74 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active account these credentials open, or None; the same work either way."""
-    user = user_by_email(email)
+class TooManyLogins(Exception):
+    """Raised when a sign-in is refused for wrong passwords; retry_after is in how many seconds one would count."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class SignInAttempt(NamedTuple):
+    """A sign-in being counted: its row in login_attempts, the e-mail typed and the client's address."""
+
+    id: int
+    email: str
+    address: str
+
+
+def _login_limit() -> tuple[int, timedelta]:
+    """LOGIN_ATTEMPTS_LIMIT ("10 per 10 minutes") as a number of attempts and the window they count in."""
+    limit = parse_limit(current_app.config["LOGIN_ATTEMPTS_LIMIT"])
+    return limit.amount, timedelta(seconds=limit.get_expiry())
+
+
+def start_login(email: str, address: str) -> SignInAttempt:
+    """Count a sign-in attempt before its password is checked (clearing attempts older than the window). The
+    caller commits it at once, so every worker counts it, also while it is being checked. Flushes."""
+    email = email.strip().lower()
+    _, window = _login_limit()
+    return SignInAttempt(LoginAttempt.record(email, address, window), email, address)
+
+
+def _seconds_until_counted(since, limit: int, window: timedelta, **key: str) -> int:
+    """Seconds until one more attempt with these values is within the limit: the limit-th newest leaves the window."""
+    blocking = LoginAttempt.nth_newest_since(since, limit, **key)
+    if blocking is None:
+        return 1
+    return max(1, math.ceil((blocking + window - utcnow()).total_seconds()))
+
+
+def authenticate(attempt: SignInAttempt, password: str) -> User | None:
+    """The active account the attempt's e-mail and this password open, or None; the same work whether or not the
+    account exists. Raises TooManyLogins before the password is checked while this address has failed too often
+    for this account, and after a wrong password while the account or the address has (others' failures
+    included), so a right password from anywhere else still opens the account. A sign-in forgets the address's
+    failures for the account; a wrong password stays counted. Flushes."""
+    limit, window = _login_limit()
+    since = utcnow() - window
+    pair = {"email": attempt.email, "address": attempt.address}
+    if LoginAttempt.count_since(since, **pair) > limit:
+        LoginAttempt.forget(id=attempt.id)  # not checked, so not a failure
+        raise TooManyLogins(_seconds_until_counted(since, limit, window, **pair))
+    user = user_by_email(attempt.email)
     if user is None:
         # Hash anyway, so a missing account takes as long as a wrong password.
         User(password_hash="").set_password(password)
-        return None
-    if not user.check_password(password) or not user.is_active:
-        return None
-    return user
+    elif user.check_password(password) and user.is_active:
+        LoginAttempt.forget(**pair)
+        return user
+    keys = ({"email": attempt.email}, {"address": attempt.address})
+    crowded = [key for key in keys if LoginAttempt.count_since(since, **key) > limit]
+    if crowded:
+        raise TooManyLogins(max(_seconds_until_counted(since, limit, window, **key) for key in crowded))
+    return None
 
 
 def sign_in(user: User) -> None:
     """Start a new server-side session for the user; the old session's contents are dropped."""
     session.clear()
-    session[SESSION_TOKEN_KEY] = LoginSession.start(user, request.user_agent.string or "")
+    session[SESSION_TOKEN_KEY] = LoginSession.start(user, storable(request.user_agent.string or ""))
     session.permanent = True
     login_user(user)
 
@@ -146,25 +211,57 @@ def set_role(user: User, role: Role) -> None:
     user.role = role
 
 
-def start_password_reset(email: str) -> tuple[User, str] | None:
-    """Create a reset token for an active account; returns (user, token) or None. Flushes."""
+def register_account(email: str, display_name: str, locality_id: int | None, locale: str) -> None:
+    """A visitor's registration: start an account for a new address and mail it the link that finishes it (the
+    password is chosen there, so only the address's owner can), or tell the owner of an address that has an
+    account. The same work and the same answer either way, so the form tells nobody which addresses have
+    accounts. Queues the mail; flushes."""
+    address = email.strip().lower()
+    unusable = User(password_hash="")
+    unusable.set_password(secrets.token_urlsafe(32))  # hashed either way, so both cases take as long
+    user = user_by_email(address)
+    if user is None:
+        pending = User(
+            email=address,
+            display_name=display_name.strip(),
+            locality_id=locality_id,
+            locale=locale,
+            password_hash=unusable.password_hash,
+        )
+        user, _new = insert_once(pending, email=address)  # two registrations at once make one account
+    if user.email_confirmed_at is None and user.disabled_at is None:
+        _queue_link(user, "accounts/email/finish.txt", _l("Finish your account on %(site)s"), REGISTRATION_VALID)
+    else:
+        _queue(user.email, user.locale, "accounts/email/registered.txt", _l("Your account on %(site)s"), user=user)
+
+
+def start_password_reset(email: str) -> None:
+    """Mail a one-time link to set a new password to the account with this address (also one not finished yet,
+    whose owner lost the first link), or tell the address that it has no account; the same work either way.
+    Queues the mail; flushes."""
     user = user_by_email(email)
-    if user is None or not user.is_active:
-        return None
+    if user is not None and user.disabled_at is None:
+        _queue_link(user, "accounts/email/reset.txt", RESET_SUBJECT, None)
+    else:
+        _queue(email.strip().lower(), current_lang(), "accounts/email/no_account.txt", RESET_SUBJECT, user=None)
+
+
+def _queue_link(user: User, template: str, subject, valid: timedelta | None) -> None:
+    """Make a one-time link for the account and queue the message that carries it."""
     token = secrets.token_urlsafe(32)
-    valid = current_app.config["PASSWORD_RESET_VALID"]
+    valid = valid or current_app.config["PASSWORD_RESET_VALID"]
     db.session.add(PasswordReset(user=user, token_hash=hash_token(token), expires_at=utcnow() + valid))
     db.session.flush()
-    return user, token
+    link = absolute_url("accounts.reset_password", token=token)
+    _queue(user.email, user.locale, template, subject, user=user, link=link)
 
 
-def send_password_reset(user: User, token: str) -> None:
-    """E-mail the reset link in the user's language; call after the commit."""
-    link = url_for("accounts.reset_password", token=token, _external=True)
-    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = _("Reset your password on %(site)s", site=current_app.config["SITE_NAME"])
-        body = render_template("accounts/email/reset.txt", user=user, link=link)
-    send_mail(user.email, subject, body)
+def _queue(address: str, locale: str | None, template: str, subject, **context) -> None:
+    """Queue a message in the recipient's language."""
+    config = current_app.config
+    with force_locale(locale or config["BABEL_DEFAULT_LOCALE"]):
+        body = render_template(template, **context)
+        queue_mail(address, str(subject) % {"site": config["SITE_NAME"]}, body)
 
 
 def valid_reset(token: str) -> PasswordReset | None:
@@ -183,5 +280,7 @@ def finish_password_reset(reset: PasswordReset, new_password: str) -> bool:
     if not reset.claim():
         return False
     reset.user.set_password(new_password)
+    if reset.user.email_confirmed_at is None:
+        reset.user.email_confirmed_at = utcnow()  # the link proved the address: a new account is now finished
     end_all_sessions(reset.user)
     return True

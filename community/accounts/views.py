@@ -15,29 +15,25 @@ from community.accounts.forms import (
 )
 from community.accounts.models import User
 from community.accounts.services import (
-    EmailTaken,
+    TooManyLogins,
     authenticate,
     change_password,
-    create_user,
     finish_password_reset,
-    send_password_reset,
+    register_account,
     sign_in,
     sign_out,
+    start_login,
     start_password_reset,
     valid_reset,
 )
+from community.core.errors import render_error
 from community.core.htmx import redirect_to, render
 from community.core.i18n import current_lang, keep_language
 from community.core.permissions import can_edit_profile, can_see_email
-from community.core.security import is_local_url, login_account_key
+from community.core.security import client_address, is_local_url
 from community.extensions import db, limiter
 
 INVALID = 422
-
-
-def _failed_login(response) -> bool:
-    """A login attempt counts against the limits unless it signed the user in."""
-    return response.status_code != 303 and "HX-Redirect" not in response.headers
 
 
 def _safe_next(default: str) -> str:
@@ -49,52 +45,44 @@ def _safe_next(default: str) -> str:
 @bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT"], methods=["POST"], scope="register")
 def register():
-    """Create a resident's account and sign it in; for visitors who are not signed in."""
+    """Start a resident's account: the address gets a link to choose a password and finish it (or, when it has
+    an account, a message saying so). The answer is the same either way; for visitors who are not signed in."""
     if current_user.is_authenticated:
         return redirect_to(url_for("home.index"))
     form = RegistrationForm()
     form.locality.load_choices()
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                email=form.email.data,
-                display_name=form.display_name.data,
-                password=form.password.data,
-                locality_id=form.locality.data,
-                locale=current_lang(),
-            )
-        except EmailTaken:
-            form.email.errors.append(_("An account with this e-mail already exists. Sign in instead."))
-        else:
-            sign_in(user)
-            db.session.commit()
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            return redirect_to(url_for("home.index"))
+        register_account(form.email.data, form.display_name.data, form.locality.data, current_lang())
+        db.session.commit()
+        flash(
+            _(
+                "We have sent a message to %(email)s. Follow its link within two days to choose your password "
+                "and finish your account; if the address already has an account, the message says how to sign in.",
+                email=form.email.data.strip().lower(),
+            ),
+            "info",
+        )
+        return redirect_to(url_for("accounts.login"))
     status = INVALID if form.is_submitted() else 200
     return render("accounts/register.html", block="form", status=status, form=form)
 
 
 @bp.route("/auth/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS_LIMIT"],
-    key_func=login_account_key,
-    methods=["POST"],
-    deduct_when=_failed_login,
-    scope="login-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ATTEMPTS_LIMIT"],
-    methods=["POST"],
-    deduct_when=_failed_login,
-    scope="login-address",
-)
 def login():
-    """Sign in with e-mail and password; wrong attempts are limited per account and per address."""
+    """Sign in with e-mail and password; wrong passwords are limited per account, per address and per both (a 429)."""
     if current_user.is_authenticated:
         return redirect_to(_safe_next(url_for("home.index")))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        attempt = start_login(form.email.data, client_address())
+        db.session.commit()  # before the password is checked, so parallel guesses in any worker count each other
+        try:
+            user = authenticate(attempt, form.password.data)
+        except TooManyLogins as refused:
+            db.session.commit()
+            response = render_error(429, _("Too many wrong passwords. Please wait a few minutes and try again."))
+            response.headers["Retry-After"] = str(refused.retry_after)
+            return response
         if user is not None:
             sign_in(user)
             db.session.commit()
@@ -121,10 +109,8 @@ def request_reset():
     """Send a reset link; the answer is the same whether or not the address has an account."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        started = start_password_reset(form.email.data)
+        start_password_reset(form.email.data)
         db.session.commit()
-        if started:
-            send_password_reset(*started)
         flash(
             _("If an account uses this address, we have sent it a link to set a new password. It works for one hour."),
             "info",
@@ -141,15 +127,24 @@ def reset_password(token: str):
     if reset is None:
         return render("accounts/reset_invalid.html", status=400)
     form = ResetPasswordForm()
+    finishing = reset.user.email_confirmed_at is None  # the link mailed at registration
     if form.validate_on_submit():
         if finish_password_reset(reset, form.password.data):
+            if finishing:
+                sign_in(reset.user)
             db.session.commit()
+            if finishing:
+                keep_language(reset.user.locale)
+                flash(_("Welcome, %(name)s! Your account is ready.", name=reset.user.display_name), "success")
+                return redirect_to(url_for("home.index"))
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect_to(url_for("accounts.login"))
         db.session.rollback()
         return render("accounts/reset_invalid.html", status=400)
     status = INVALID if form.is_submitted() else 200
-    return render("accounts/reset_password.html", block="form", status=status, form=form, token=token)
+    return render(
+        "accounts/reset_password.html", block="form", status=status, form=form, token=token, finishing=finishing
+    )
 
 
 @bp.route("/auth/password", methods=["GET", "POST"])

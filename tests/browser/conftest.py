@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright, htmx served from the npm registry's copy."""
 
 import base64
+import contextlib
 import hashlib
 import os
 import shutil
@@ -70,10 +71,32 @@ def htmx_script() -> bytes:
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory):
+def site_folder(tmp_path_factory):
+    """Where the served site keeps its SQLite database and its log."""
+    return tmp_path_factory.mktemp("site")
+
+
+@pytest.fixture(scope="session")
+def site(site_folder):
     """The demo site served by gunicorn on 127.0.0.1."""
-    with running_site(tmp_path_factory.mktemp("site")) as base:
+    with running_site(site_folder) as base:
         yield base
+
+
+@pytest.fixture
+def mail_to(site_folder):
+    """The newest message the served site queued for an address (its outbox table), as text."""
+    import sqlite3
+
+    def newest(address: str) -> str:
+        with contextlib.closing(sqlite3.connect(site_folder / "site.sqlite3")) as database:
+            row = database.execute(
+                "SELECT body FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT 1", (address,)
+            ).fetchone()
+        assert row, f"no mail to {address}"
+        return row[0]
+
+    return newest
 
 
 @pytest.fixture(scope="session")

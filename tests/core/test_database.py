@@ -24,7 +24,9 @@ def test_production_refuses_to_start_without_a_real_secret_key():
     for weak in ("", "dev", "short"):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
             Config.check({"PRODUCTION": True, "SECRET_KEY": weak})
-    Config.check({"PRODUCTION": True, "SECRET_KEY": "x" * 40})
+    Config.check(
+        {"PRODUCTION": True, "SECRET_KEY": "x" * 40, "SITE_URL": "https://halyk-uni.kz", "SINGLE_PROCESS": True}
+    )
 
 
 def test_postgres_connections_are_pinged_before_use():
