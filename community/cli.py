@@ -173,7 +173,14 @@ def deliver_mail(every: float) -> None:
     from community.core.mail import deliver_queued
 
     while True:
-        click.echo(f"{deliver_queued()} sent")
+        try:
+            click.echo(f"{deliver_queued()} sent")
+        except Exception as error:  # noqa: BLE001 - a failed pass (the database restarting) must not end the loop
+            click.echo(f"delivery failed: {error}", err=True)
+            if not every:
+                raise
+        finally:
+            db.session.remove()  # hold no transaction (on SQLite, no lock) while waiting
         if not every:
             return
         time.sleep(every)

@@ -12,12 +12,12 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from limits import parse as parse_limit
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from community.accounts.models import LoginAttempt, LoginSession, PasswordReset, User, hash_token
 from community.core.db import utcnow
 from community.core.i18n import current_lang
-from community.core.mail import queue_mail
+from community.core.mail import queue_mail, recent_mail_count
 from community.core.permissions import Role
 from community.core.security import SESSION_TOKEN_KEY
 from community.core.text import storable
@@ -29,6 +29,8 @@ COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
 REGISTRATION_VALID = timedelta(days=2)
+ADDRESS_CEILING = 5  # times the login limit: beyond it an address gets no password checked at all
+MAILS_PER_ADDRESS = 3  # registration and reset messages one address is sent in an hour; more are skipped
 RESET_SUBJECT = _l("Reset your password on %(site)s")
 
 
@@ -119,15 +121,24 @@ def _seconds_until_counted(since, limit: int, window: timedelta, **key: str) -> 
 def authenticate(attempt: SignInAttempt, password: str) -> User | None:
     """The active account the attempt's e-mail and this password open, or None; the same work whether or not the
     account exists. Raises TooManyLogins before the password is checked while this address has failed too often
-    for this account, and after a wrong password while the account or the address has (others' failures
+    for this account, or is over its own limit and has failed for this account before, or is far beyond its
+    limit; and after a wrong password while the account or the address has (others' failures
     included), so a right password from anywhere else still opens the account. A sign-in forgets the address's
     failures for the account; a wrong password stays counted. Flushes."""
     limit, window = _login_limit()
     since = utcnow() - window
     pair = {"email": attempt.email, "address": attempt.address}
-    if LoginAttempt.count_since(since, **pair) > limit:
+    from_here = {"address": attempt.address}
+    tried_here = LoginAttempt.count_since(since, **pair)  # this attempt included
+    sent_here = LoginAttempt.count_since(since, **from_here)
+    # Refused before the password is hashed: an address that failed too often for this account; an address over
+    # its own limit that has failed for this account before; and any address far beyond its limit.
+    if tried_here > limit:
         LoginAttempt.forget(id=attempt.id)  # not checked, so not a failure
         raise TooManyLogins(_seconds_until_counted(since, limit, window, **pair))
+    if sent_here > ADDRESS_CEILING * limit or (sent_here > limit and tried_here > 1):
+        LoginAttempt.forget(id=attempt.id)
+        raise TooManyLogins(_seconds_until_counted(since, limit, window, **from_here))
     user = user_by_email(attempt.email)
     if user is None:
         # Hash anyway, so a missing account takes as long as a wrong password.
@@ -190,7 +201,8 @@ def load_session_user(user_id: str) -> User | None:
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end the user's other sessions."""
+    """Set a new password, end the user's other sessions, and make every unused reset link useless."""
+    forget_links(user)
     user.set_password(new_password)
     end_other_sessions(user)
 
@@ -229,6 +241,10 @@ def register_account(email: str, display_name: str, locality_id: int | None, loc
             password_hash=unusable.password_hash,
         )
         user, _new = insert_once(pending, email=address)  # two registrations at once make one account
+    elif user.email_confirmed_at is None and user.disabled_at is None:
+        # Not finished yet: the newest registration's details and link count, the older links stop working.
+        user.display_name, user.locality_id, user.locale = display_name.strip(), locality_id, locale
+        forget_links(user)
     if user.email_confirmed_at is None and user.disabled_at is None:
         _queue_link(user, "accounts/email/finish.txt", _l("Finish your account on %(site)s"), REGISTRATION_VALID)
     else:
@@ -257,11 +273,24 @@ def _queue_link(user: User, template: str, subject, valid: timedelta | None) -> 
 
 
 def _queue(address: str, locale: str | None, template: str, subject, **context) -> None:
-    """Queue a message in the recipient's language."""
+    """Queue a message in the recipient's language; beyond MAILS_PER_ADDRESS an hour to one address, skip it
+    quietly (the answer stays the same), so the forms cannot be used to flood someone's mailbox."""
+    if recent_mail_count(address, timedelta(hours=1)) >= MAILS_PER_ADDRESS:
+        return
     config = current_app.config
     with force_locale(locale or config["BABEL_DEFAULT_LOCALE"]):
         body = render_template(template, **context)
         queue_mail(address, str(subject) % {"site": config["SITE_NAME"]}, body)
+
+
+def forget_links(user: User) -> None:
+    """Every unused link of the account stops working (one was used, or the password changed)."""
+    db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def valid_reset(token: str) -> PasswordReset | None:
@@ -279,6 +308,7 @@ def finish_password_reset(reset: PasswordReset, new_password: str) -> bool:
     """Use the token once to set a new password and end every session; False if it was used meanwhile."""
     if not reset.claim():
         return False
+    forget_links(reset.user)
     reset.user.set_password(new_password)
     if reset.user.email_confirmed_at is None:
         reset.user.email_confirmed_at = utcnow()  # the link proved the address: a new account is now finished

@@ -43,7 +43,9 @@ def _safe_next(default: str) -> str:
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["REGISTRATION_LIMIT"], methods=["POST"], scope="register")
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_LIMIT"], key_func=client_address, methods=["POST"], scope="register"
+)
 def register():
     """Start a resident's account: the address gets a link to choose a password and finish it (or, when it has
     an account, a message saying so). The answer is the same either way; for visitors who are not signed in."""
@@ -104,7 +106,9 @@ def logout():
 
 
 @bp.route("/auth/reset", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RESET_REQUEST_LIMIT"], methods=["POST"], scope="reset")
+@limiter.limit(
+    lambda: current_app.config["RESET_REQUEST_LIMIT"], key_func=client_address, methods=["POST"], scope="reset"
+)
 def request_reset():
     """Send a reset link; the answer is the same whether or not the address has an account."""
     form = ResetRequestForm()

@@ -7,6 +7,8 @@ from flask import current_app, g, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from community.core.text import storable
+
 SESSION_TOKEN_KEY = "sid"  # noqa: S105 - the session key that carries the sign-in token, not a secret
 
 
@@ -71,7 +73,7 @@ def client_address() -> str:
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
-        return address[:64]
+        return storable(address)[:64]  # a forwarded value that is no address: kept, but never unstorable
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)

@@ -26,7 +26,9 @@ def home_figures(locality: Locality | None) -> dict:
         return {"places": [], "residents": 0, "districts": 0}
     subtree = db.select(Locality.id).where(Locality.path.startswith(locality.path, autoescape=True))
     residents = db.session.scalar(
-        db.select(func.count(User.id)).where(User.locality_id.in_(subtree), User.disabled_at.is_(None))
+        db.select(func.count(User.id)).where(
+            User.locality_id.in_(subtree), User.disabled_at.is_(None), User.email_confirmed_at.is_not(None)
+        )
     )
     districts = db.session.scalar(
         db.select(func.count(Locality.id)).where(

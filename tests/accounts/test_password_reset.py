@@ -44,8 +44,19 @@ def test_the_mail_leaves_after_the_answer_and_a_failed_send_is_tried_again(app, 
     queued.claimed_at = None  # its retry is due
     db.session.commit()
     assert deliver_queued() == 1
+    assert not db.session().in_transaction()  # nothing held open (on SQLite: no write lock) after a pass
     db.session.expire_all()
-    assert db.session.get(OutgoingMail, queued.id).sent_at is not None
+    sent = db.session.get(OutgoingMail, queued.id)
+    assert sent.sent_at is not None and sent.body == ""  # the link's token is not kept once it has left
+    assert deliver_queued() == 0 and not db.session().in_transaction()
+
+
+def test_using_a_link_makes_the_others_useless(client, resident, outbox):
+    ask_reset(client, resident.email)
+    ask_reset(client, resident.email)
+    first, second = link_in(outbox[0]), link_in(outbox[1])
+    assert client.submit(second, {"password": NEW, "confirm": NEW}).status_code == 303
+    assert client.get(first).status_code == 400
 
 
 def test_the_token_is_stored_hashed(client, resident, outbox):

@@ -182,3 +182,22 @@ def test_production_starts_with_redis_or_as_one_process_and_development_always(s
     app = Flask("production")
     register_config(app, type("Started", (Production,), settings))
     assert app.config["RATELIMIT_STORAGE_URI"] == settings.get("RATELIMIT_STORAGE_URI", "memory://")
+
+
+def test_an_address_over_its_limit_gets_no_check_for_an_account_it_failed_for(app, client, resident, checked):
+    other = app.test_client()
+    assert login(other, resident.email, address="10.0.7.7").status_code == 422  # one failure for this account
+    for number in range(10):
+        login(client, f"nobody{number}@example.kz", address="10.0.7.7")  # then over the address's limit
+    checked.clear()
+    refused = login(other, resident.email, PASSWORD, address="10.0.7.7")
+    assert refused.status_code == 429 and checked == []  # refused before the account is looked up
+
+
+def test_an_address_far_beyond_its_limit_gets_no_password_checked_at_all(app, client, resident, checked):
+    for number in range(services.ADDRESS_CEILING * 10):
+        login(client, f"spray{number}@example.kz", address="10.0.8.8")
+    checked.clear()
+    assert login(app.test_client(), resident.email, PASSWORD, address="10.0.8.8").status_code == 429
+    assert checked == []
+    assert login(app.test_client(), resident.email, PASSWORD, address="10.0.8.9").status_code == 303
