@@ -156,12 +156,34 @@ def translate_compile() -> None:
 
 
 @click.command("demo")
-def demo_command() -> None:
-    """Load the demo localities and accounts; running it again adds nothing twice."""
+@click.option(
+    "--scale",
+    type=click.Choice(["demo", "large", "small"]),
+    default="demo",
+    show_default=True,
+    help="demo: the curated demo only; large: then a region's worth of generated data (README); "
+    "small: the same generated data at 1/1000 of the sizes.",
+)
+@click.option(
+    "--factor",
+    type=click.FloatRange(min=0.0001, max=10),
+    default=1.0,
+    show_default=True,
+    help="Scale the generated data's sizes (with --scale large or small).",
+)
+@click.option("--seed", type=int, default=2026, show_default=True, help="Seed of the generated data.")
+def demo_command(scale: str, factor: float, seed: int) -> None:
+    """Load the demo localities and accounts, and with --scale large a region's worth of generated data; running
+    it again adds nothing twice."""
     from community.demo import load_demo
 
     for line in load_demo():
         click.echo(line)
+    if scale != "demo":
+        from community.demo.large import load_large
+
+        for line in load_large(factor / 1000 if scale == "small" else factor, seed, echo=click.echo):
+            click.echo(line)
 
 
 @mail_cli.command("deliver")
