@@ -5,15 +5,16 @@ import os
 import re
 
 import pytest
-from flask import has_app_context
+from flask import has_app_context, has_request_context, request
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import BadSignature
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from community import create_app
 from community.accounts.models import User
 from community.config import TestConfig
+from community.core.db import reads_only
 from community.core.live import forget_rendered_copies
 from community.extensions import db, limiter
 from community.places.models import Locality
@@ -21,6 +22,16 @@ from tests.factories import PASSWORD, create_locality, create_thread, create_use
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 ACCOUNT_LINK = re.compile(r'<a href="/users/(\d+)" class="account-name">')
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+writes_in_reads: list[str] = []  # what the current test wrote where only reads may happen
+
+
+def note_writes_in_reads(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Keep every write made in a transaction SQLite opens for reading only (any in a GET): it would take the
+    write lock late and, under load, fail at once with "database is locked". Noted on every database."""
+    if statement.lstrip()[:7].upper().startswith(WRITES) and reads_only(conn):
+        where = f"{request.method} {request.full_path}" if has_request_context() else "a readonly connection"
+        writes_in_reads.append(f"{where}: {statement}")
 
 
 class Client(FlaskClient):
@@ -118,12 +129,15 @@ def app(tmp_path_factory):
     with application.app_context():
         reset_schema()
         upgrade()
+        event.listen(db.engine, "before_cursor_execute", note_writes_in_reads)
     return application
 
 
 @pytest.fixture(autouse=True)
 def clean(app):
-    """Run each test in an app context and empty every table, the limits and the outbox after it."""
+    """Run each test in an app context and empty every table, the limits and the outbox after it; a test in which a
+    GET wrote fails (a page that writes is a POST)."""
+    writes_in_reads.clear()
     with app.app_context():
         yield
         db.session.rollback()
@@ -134,6 +148,7 @@ def clean(app):
         limiter.reset()
         forget_rendered_copies()
         app.extensions["mail_outbox"] = []
+    assert writes_in_reads == [], "written where only reads may happen"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def counted_queries():
     statements: list[str] = []
 
     def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE is transaction control, not a query
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN (IMMEDIATE or not) is transaction control, not a query
             statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)

@@ -1,8 +1,10 @@
-"""The declarative base with stable constraint names, the mixins models share, and enums stored as words."""
+"""The declarative base with stable constraint names, the mixins models share, enums stored as words, and how
+SQLite connections are set up and open their transactions (reads side by side, writers queued)."""
 
 import enum
 from datetime import datetime, timezone
 
+from flask import has_request_context, request
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -60,7 +62,7 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
 
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
-    # Let SQLAlchemy's "begin" event open transactions itself (see _begin_immediately).
+    # Let SQLAlchemy's "begin" event open transactions itself (see _begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -69,12 +71,26 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def reads_only(conn) -> bool:
+    """True for a transaction that will not write: any in a request with a safe method (pages never write on a
+    GET; tests/conftest.py fails every test in which one does), and one on a connection marked readonly (a live
+    region read again after a POST's commit). Commands, jobs and mail sent after a response have no request."""
+    return bool(conn.get_execution_options().get("readonly")) or (
+        has_request_context() and request.method in SAFE_METHODS
+    )
+
+
 @event.listens_for(Engine, "begin")
-def _begin_immediately(conn) -> None:
-    """Start SQLite transactions with BEGIN IMMEDIATE so concurrent writers queue, not fail; a connection
-    marked readonly (a live page's version check) reads in a plain transaction and waits for no writer."""
+def _begin(conn) -> None:
+    """The one place that opens SQLite transactions. A read starts with a plain deferred BEGIN: under WAL it waits
+    for no writer and none waits for it, so the workers serve pages side by side. Everything else starts with
+    BEGIN IMMEDIATE, taking the write lock at once, so concurrent writers queue for the busy timeout instead of a
+    reader's late upgrade to writer failing at once with "database is locked". PostgreSQL is left as it is."""
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("readonly") else "BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if reads_only(conn) else "BEGIN IMMEDIATE")
 
 
 def enum_type(enum_class, length: int = 20) -> Enum:

@@ -63,7 +63,8 @@ class LiveRegion:
 
     def version(self, row_id: int) -> int | None:
         """The row's version from one read that takes no write lock (None when there is no such row)."""
-        # The option only applies when this read opens the transaction, as a poll's first read does.
+        # A poll is a GET, whose reads never take the lock (core/db.py); the option keeps a POST's region, read again
+        # after its commit, from taking it too. It only applies when this read opens the transaction.
         options = {} if db.session().in_transaction() else {"execution_options": {"readonly": True}}
         connection = db.session.connection(**options)
         return connection.scalar(select(self.column).where(self.model.id == row_id))

@@ -1,16 +1,22 @@
-"""The database layer: migrations match the models; SQLite is set up for concurrent use."""
+"""The database layer: migrations match the models; SQLite is set up for concurrent use: pages read side by side,
+writers queue."""
 
+import contextlib
 import threading
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from community.config import Config
+from community.core.mail import deliver_queued, queue_mail
 from community.extensions import db
 from community.places.models import Locality
-from tests.factories import create_locality
+from community.threads.models import Comment, Thread
+from tests.concurrency import run_at_once
+from tests.factories import create_comment, create_locality
 
 
 def test_the_migrations_and_the_models_agree(app):
@@ -85,3 +91,104 @@ def test_healthz_reports_the_database(client):
 
 def test_production_hashes_passwords_with_full_strength_scrypt():
     assert Config.PASSWORD_HASH_METHOD == "scrypt"
+
+
+@contextlib.contextmanager
+def transactions_opened():
+    """The statements that open a transaction, as the app sends them (SQLite's BEGIN; none on PostgreSQL)."""
+    opened: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("BEGIN"):
+            opened.append(statement)
+
+    db.session.close()  # the test's own session opens nothing meanwhile
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield opened
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+def assert_opened_with(opened: list[str], begin: str) -> None:
+    """On SQLite every transaction opened with this statement; PostgreSQL gets no statement of ours."""
+    if db.engine.dialect.name == "sqlite":
+        assert opened and set(opened) == {begin}, opened
+    else:
+        assert opened == []
+
+
+def test_pages_read_in_plain_transactions_and_posts_take_the_write_lock_at_once(app, client, thread, other_resident):
+    page = f"/threads/{thread.id}"
+    client.sign_in(other_resident)
+    token = client.csrf_token()
+    for method in ("GET", "HEAD"):
+        with transactions_opened() as opened:
+            assert client.open(page, method=method).status_code == 200
+        assert_opened_with(opened, "BEGIN")
+    with transactions_opened() as opened:
+        posted = client.post(f"{page}/comments", data={"body": "Мен де!", "submission_key": "k1", "csrf_token": token})
+        assert posted.status_code == 303
+    assert_opened_with(opened, "BEGIN IMMEDIATE")
+
+
+def test_commands_and_mail_sent_after_an_answer_take_the_write_lock_at_once(app, region, outbox):
+    locality = str(region.id)
+    with transactions_opened() as opened:
+        queue_mail("someone@example.kz", "Сәлем", "Хат")
+        db.session.commit()
+        assert deliver_queued() == 1
+    assert_opened_with(opened, "BEGIN IMMEDIATE")
+    client = app.test_client()
+    data = {"email": "asel.n@example.kz", "display_name": "Әсел", "locality": locality}
+    data["csrf_token"] = client.csrf_token()
+    with transactions_opened() as opened:
+        assert client.post("/auth/register", data=data).status_code == 303  # its mail leaves after the answer
+    assert len(outbox) == 2
+    assert_opened_with(opened, "BEGIN IMMEDIATE")
+
+
+def test_pages_are_served_while_a_writer_holds_sqlites_lock(sqlite_only, client, thread, resident):
+    create_comment(thread, resident)
+    thread_id = thread.id
+    pages = ["/", "/threads/", f"/threads/{thread_id}", "/events/calendar", f"/users/{resident.id}"]
+    for page in pages:
+        assert client.get(page).status_code == 200  # templates compiled before the clock starts
+    db.session.close()  # the test's own session holds no transaction
+    with db.engine.connect() as writer:
+        writer.execute(text("UPDATE threads SET title = 'Жазылып жатыр' WHERE id = :id"), {"id": thread_id})
+        assert writer.in_transaction()  # BEGIN IMMEDIATE, holding the write lock until the rollback below
+        for page in pages:
+            started = time.monotonic()
+            response = client.get(page)
+            assert response.status_code == 200 and time.monotonic() - started < 3  # the busy timeout is 15 s
+            assert "Жазылып жатыр" not in response.get_data(as_text=True)  # nothing uncommitted is seen
+        writer.rollback()
+
+
+def test_pages_and_posts_at_once_never_find_the_database_locked(app, client_as, thread):
+    writers = [client_as("resident") for _ in range(4)]
+    readers = [app.test_client() for _ in range(4)]
+    tokens = [writer.csrf_token() for writer in writers]
+    page, thread_id = f"/threads/{thread.id}", thread.id
+
+    def act(index):
+        if index < len(writers):
+            forms = [{"body": f"Пікір {index}-{n}", "submission_key": f"k{index}-{n}"} for n in range(5)]
+            url = f"{page}/comments"
+            return [writers[index].post(url, data={**form, "csrf_token": tokens[index]}).status_code for form in forms]
+        return [readers[index - len(writers)].get(target).status_code for target in [page, "/threads/", "/"] * 4]
+
+    outcomes = run_at_once(app, act, len(writers) + len(readers))
+    assert outcomes.count([303] * 5) == len(writers) and outcomes.count([200] * 12) == len(readers), outcomes
+    assert db.session.scalar(db.select(db.func.count(Comment.id))) == 20
+    assert db.session.get(Thread, thread_id).comment_count == 20
+
+
+def test_a_write_in_a_get_fails_the_test(app, region):
+    from tests.conftest import writes_in_reads
+
+    with app.test_request_context("/"):
+        create_locality("written-in-a-get", "village", "Ауыл", "Село", parent=region)
+    noted, writes_in_reads[:] = list(writes_in_reads), []  # noted, then forgotten so this test passes
+    assert noted and noted[0].startswith("GET /?: INSERT INTO localities")
