@@ -7,7 +7,7 @@ from tests.factories import create_user
 ROLES = ["visitor", "resident", "deputy", "moderator", "admin"]
 SIGNED_IN = ["resident", "deputy", "moderator", "admin"]
 
-PUBLIC = ["/", "/places/", "/places/almaty-region", "/healthz", "/auth/reset", "/users/{me}"]
+PUBLIC = ["/", "/places/", "/places/almaty-region", "/healthz", "/robots.txt", "/auth/reset", "/users/{me}"]
 GUESTS_ONLY = ["/auth/login", "/auth/register"]
 ACCOUNT_ONLY = ["/auth/settings", "/auth/password"]
 

@@ -1,6 +1,6 @@
 """The home page, the language switch and the load balancer's health check."""
 
-from flask import jsonify, url_for
+from flask import Response, jsonify, url_for
 from flask_login import current_user
 
 from community.core.errors import render_error
@@ -43,6 +43,19 @@ def language():
     db.session.commit()
     back = form.next.data if is_local_url(form.next.data) else url_for("home.index")
     return redirect_to(back)
+
+
+ROBOTS = """User-agent: *
+Disallow: /auth/
+Disallow: /moderation/
+Disallow: /language
+"""
+
+
+@bp.get("/robots.txt")
+def robots():
+    """Tell crawlers what to leave alone: sign-in, account and moderation pages; the same text for everyone."""
+    return Response(ROBOTS, mimetype="text/plain", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/healthz")

@@ -192,3 +192,12 @@ def test_a_write_in_a_get_fails_the_test(app, region):
         create_locality("written-in-a-get", "village", "Ауыл", "Село", parent=region)
     noted, writes_in_reads[:] = list(writes_in_reads), []  # noted, then forgotten so this test passes
     assert noted and noted[0].startswith("GET /?: INSERT INTO localities")
+
+
+def test_robots_txt_keeps_crawlers_off_sign_in_and_moderation_without_the_database(client, app):
+    with transactions_opened() as opened:
+        response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert "Disallow: /auth/" in response.text and "Disallow: /moderation/" in response.text
+    assert opened == []
