@@ -9,11 +9,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from community.config import ROOT, Config
+from community.core.assets import FingerprintedStaticFlask
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, request hooks, errors and commands."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    app = FingerprintedStaticFlask(
+        __name__, template_folder="../templates", static_folder="../static", instance_relative_config=True
+    )
     register_config(app, config or Config)
     register_edge(app)
     register_extensions(app)
@@ -51,9 +54,11 @@ def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, login, CSRF, translations and rate limits to the app."""
     from community.accounts.services import load_session_user
     from community.core.i18n import select_locale, select_timezone
+    from community.core.pagecache import watch_content_writes
     from community.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    watch_content_writes()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -121,18 +126,26 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
-    """Template filters and globals: formatting, Markdown, the permission rules and absolute addresses."""
+    """Template filters and globals: formatting, Markdown, the permission rules and absolute addresses; static
+    files' addresses carry a fingerprint of their content (core/assets.py)."""
+    from community.core.assets import add_static_fingerprint
     from community.core.i18n import register_filters
+    from community.core.pagecache import page_csrf_token
     from community.core.permissions import RULES
-    from community.core.text import excerpt, render_markdown
+    from community.core.text import stored_excerpt, stored_html
     from community.core.urls import absolute_url
 
     register_filters(app)
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.filters["excerpt"] = excerpt
+    # Users' Markdown is printed as stored when written (core/text.py `StoredMarkdown`), never rendered per read.
+    app.jinja_env.filters["stored_html"] = stored_html
+    app.jinja_env.filters["stored_excerpt"] = stored_excerpt
     app.jinja_env.globals.update(RULES)
     app.jinja_env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(16)
     app.jinja_env.globals["absolute_url"] = absolute_url
+    # Flask-WTF gives templates `csrf_token` through a context processor; this one comes later and wins: a
+    # placeholder in pages shared with visitors, each visitor's own token everywhere else.
+    app.context_processor(lambda: {"csrf_token": page_csrf_token})
+    app.url_defaults(add_static_fingerprint)
 
 
 def register_errors(app: Flask) -> None:

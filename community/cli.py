@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`, `flask mail …`."""
+"""Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`, `flask mail …`,
+`flask text …`."""
 
 import secrets
 import subprocess  # nosec B404
@@ -6,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
@@ -20,6 +22,7 @@ users_cli = AppGroup("users", help="Manage accounts and roles.")
 deputies_cli = AppGroup("deputies", help="Link deputy profiles to accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
 mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
+text_cli = AppGroup("text", help="Users' stored text.")
 
 
 def _user_or_exit(email: str):
@@ -208,6 +211,36 @@ def deliver_mail(every: float) -> None:
         time.sleep(every)
 
 
+@text_cli.command("render")
+@click.option("--only", "only", metavar="TABLE", default=None, help="Render one table's text only (e.g. comments).")
+def render_text(only: str | None) -> None:
+    """Render the stored HTML of every user's Markdown again from its source, after MARKDOWN_VERSION changed
+    (core/text.py); in batches with progress, writing only the rows whose HTML changes. The site may keep running."""
+    from time import perf_counter
+
+    from community.core.text import MARKDOWN_VERSION, markdown_fields, render_stored
+
+    tables = {table.name: markdown_fields(table) for table in db.metadata.sorted_tables if markdown_fields(table)}
+    if only is not None and only not in tables:
+        raise click.ClickException(f"{only} has no Markdown; choose one of {', '.join(tables)}.")
+    started = perf_counter()
+    click.echo(f"Rendering the stored Markdown with version {MARKDOWN_VERSION} …")
+    for name, fields in tables.items():
+        if only not in (None, name):
+            continue
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(name))) or 1
+        db.session.commit()
+        read = written = tenths = 0
+        # Through the site's session, so its commits count as the site's writes (shared page copies move on).
+        for rows, changed in render_stored(db.session, name, fields, commit=True):
+            read, written = read + rows, written + changed
+            if read * 10 // total > tenths or read == total:
+                tenths = read * 10 // total
+                elapsed = perf_counter() - started
+                click.echo(f"{elapsed:7.1f} s  {name}: {read:,} of {total:,} rows, {written:,} changed")
+    click.echo(f"Done in {perf_counter() - started:.1f} s.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the commands to `flask`."""
     app.cli.add_command(users_cli)
@@ -215,3 +248,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(text_cli)

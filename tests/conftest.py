@@ -144,7 +144,8 @@ def clean(app):
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+                if table.name != "content_versions":  # its one row is the migration's, like the schema
+                    connection.execute(table.delete())
         limiter.reset()
         forget_rendered_copies()
         app.extensions["mail_outbox"] = []

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import String, func, select
 
 from community.accounts.models import User
-from community.core.text import has_unstorable, search_text, slugify
+from community.core.text import has_unstorable, markdown_fields, render_markdown, search_text, slugify
 from community.demo import large_words as W
 from community.demo.large import DOMAIN, sizes_for
 from community.demo.large_threads import HEAVY_KEY, TYPICAL_KEY
@@ -161,6 +161,18 @@ def test_generated_rows_keep_what_the_services_would(large):
     )
     assert session.version == 1 + questions + votes + steps
     assert session.current_question.state.value == "approved"
+
+
+def test_every_markdown_text_has_its_html(large):
+    """The bulk inserts store each Markdown text's html as the site would (rendered once per distinct text)."""
+    wrong = []
+    for table in db.metadata.sorted_tables:
+        for field in markdown_fields(table):
+            columns = (table.c.id, table.c[field], table.c[f"{field}_html"])
+            for row_id, source, html in db.session.execute(select(*columns)):
+                if html != str(render_markdown(source)):
+                    wrong.append(f"{table.name}.{field} #{row_id}")
+    assert not wrong
 
 
 def test_every_foreign_key_holds(large):

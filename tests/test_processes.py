@@ -4,16 +4,19 @@ the other limits in Redis; gunicorn.conf.py runs one worker without Redis, and p
 import http.cookiejar
 import os
 import re
+import runpy
+import types
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 
+import gunicorn.config
 import pytest
 
 from tests.concurrency import post_at_once
 from tests.factories import PASSWORD
-from tests.server import running_site
+from tests.server import ROOT, running_site
 
 CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 ACCOUNT_LINK = re.compile(r'<a href="/users/\d+" class="account-name">')
@@ -126,12 +129,71 @@ def test_in_production_more_workers_without_redis_refuse_to_start(tmp_path, env,
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
-def test_gunicorn_conf_runs_4_workers_with_redis(tmp_path):
+def test_gunicorn_conf_runs_2_workers_per_core_plus_1_with_redis(tmp_path):
     env = production(tmp_path, REDIS_URL=os.environ["TEST_REDIS_URL"])
     with running_site(tmp_path, workers=None, env=env, migrate=False) as base:
         with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
             assert response.status == 200
-    assert booted_workers(tmp_path) == 4
+    assert booted_workers(tmp_path) == min(2 * len(os.sched_getaffinity(0)) + 1, 8)
+
+
+GUNICORN_ENV = ("REDIS_URL", "WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_ACCESS_LOG", "BIND")
+SHARED_MEMORY = "/dev/shm"  # noqa: S108 - where gunicorn.conf.py has gunicorn keep its heartbeat files
+
+
+def gunicorn_settings(monkeypatch, cores: int, **env: str) -> gunicorn.config.Config:
+    """gunicorn.conf.py's values as gunicorn takes them (checked by its validators), read on a machine with this
+    many cores in an environment whose gunicorn variables are these; fails on a name gunicorn would ignore."""
+    for name in GUNICORN_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    values = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    config = gunicorn.config.Config()
+    settings = {
+        name: value
+        for name, value in values.items()
+        if name.islower() and not name.startswith("_") and not isinstance(value, types.ModuleType | types.FunctionType)
+    }
+    assert settings.keys() <= config.settings.keys(), "gunicorn ignores settings it does not know"
+    for name, value in settings.items():
+        config.set(name, value)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("cores", "env", "workers"),
+    [
+        (2, {}, 1),
+        (16, {}, 1),
+        (2, {"WEB_CONCURRENCY": "3"}, 3),
+        (2, {"REDIS_URL": "redis://cache:6379/0"}, 5),
+        (3, {"REDIS_URL": "redis://cache:6379/0"}, 7),
+        (16, {"REDIS_URL": "redis://cache:6379/0"}, 8),
+        (16, {"REDIS_URL": "redis://cache:6379/0", "WEB_CONCURRENCY": "12"}, 12),
+    ],
+)
+def test_gunicorn_conf_runs_one_worker_without_redis_and_2_per_core_plus_1_with_it(monkeypatch, cores, env, workers):
+    config = gunicorn_settings(monkeypatch, cores, **env)
+    assert config.workers == workers
+    assert (config.threads, config.worker_class.__name__) == (1, "SyncWorker")
+    assert config.bind == ["127.0.0.1:8000"]
+    assert (config.timeout, config.graceful_timeout, config.keepalive) == (30, 30, 5)
+    assert (config.max_requests, config.max_requests_jitter) == (2000, 200)
+    assert config.worker_tmp_dir == (SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None)
+    assert config.accesslog is None  # nginx keeps the access log
+    assert config.forwarded_allow_ips == ["127.0.0.1"]
+    assert config.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
+
+
+def test_gunicorn_conf_takes_threads_an_access_log_and_an_address_from_the_environment(monkeypatch):
+    env = {"GUNICORN_THREADS": "4", "GUNICORN_ACCESS_LOG": "1", "BIND": "10.0.0.5:8000"}
+    config = gunicorn_settings(monkeypatch, 2, **env)
+    assert (config.threads, config.worker_class.__name__) == (4, "ThreadWorker")
+    assert config.accesslog == "-"
+    assert config.access_log_format == '%({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(D)s'
+    assert config.bind == ["10.0.0.5:8000"]
 
 
 def test_a_session_works_across_workers_and_logout_ends_it_everywhere(tmp_path):

@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from community.core.db import TimestampMixin, UTCDateTime, enum_type, utcnow
 from community.core.permissions import Role
+from community.core.text import StoredMarkdown
 from community.core.writes import update_row
 from community.extensions import db
 from community.places.models import Locality
@@ -22,8 +23,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
     """An account: a resident, deputy, moderator or admin."""
+
+    markdown_fields = ("bio",)
 
     __tablename__ = "users"
 
@@ -35,6 +38,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))
     bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -29,6 +29,7 @@ from community.accounts.services import (
 from community.core.errors import render_error
 from community.core.htmx import redirect_to, render
 from community.core.i18n import current_lang, keep_language
+from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_edit_profile, can_see_email
 from community.core.security import client_address, is_local_url
 from community.extensions import db, limiter
@@ -188,6 +189,7 @@ def settings():
 
 
 @bp.get("/users/<int:user_id>")
+@shared_with_visitors
 def profile(user_id: int):
     """Show a user's public profile; the e-mail only to its owner and admins."""
     user = db.get_or_404(User, user_id)

@@ -20,6 +20,8 @@ from community.core.i18n import LANG_COOKIE
 from community.core.security import SESSION_TOKEN_KEY
 from community.extensions import db
 
+KEPT: list["RenderedCopies"] = []
+
 
 class RenderedCopies:
     """The last few rendered copies of regions that look the same to everyone, by ETag. A copy under a version
@@ -29,6 +31,7 @@ class RenderedCopies:
         self.size = size
         self.copies: OrderedDict[str, str] = OrderedDict()
         self.lock = threading.Lock()
+        KEPT.append(self)
 
     def get(self, tag: str) -> str | None:
         """The copy rendered for this tag, if this worker has it."""
@@ -48,9 +51,6 @@ class RenderedCopies:
             self.copies.clear()
 
 
-REGIONS: list["LiveRegion"] = []
-
-
 class LiveRegion:
     """The live regions of one kind of watched row, named by the row's version column: today a dialogue
     session; an event's places left or a person's unread count would be one each."""
@@ -59,7 +59,6 @@ class LiveRegion:
         self.column = version_column
         self.model = version_column.class_
         self.copies = RenderedCopies()
-        REGIONS.append(self)
 
     def version(self, row_id: int) -> int | None:
         """The row's version from one read that takes no write lock (None when there is no such row)."""
@@ -107,7 +106,7 @@ class LiveRegion:
 
 
 def forget_rendered_copies() -> None:
-    """Empty every region's kept copies in this process; the tests call it after emptying the database (after a
-    backup is restored into a running site, restart its workers instead)."""
-    for region in REGIONS:
-        region.copies.clear()
+    """Empty every kept copy in this process (live regions and shared pages); the tests call it after emptying
+    the database (after a backup is restored into a running site, restart its workers instead)."""
+    for copies in KEPT:
+        copies.clear()

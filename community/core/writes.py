@@ -8,6 +8,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.util import identity_key
 
+from community.core.text import with_stored_html
 from community.extensions import db
 
 
@@ -41,7 +42,9 @@ def add_once(row) -> bool:
 
 def update_row(model, row_id: int, *conditions, **values) -> bool:
     """UPDATE one row by id while the conditions still hold (checked by the database under the row's lock);
-    True when it changed. A copy of the row already loaded forgets the changed columns and reads them again."""
+    True when it changed. A copy of the row already loaded forgets the changed columns and reads them again. A
+    Markdown source written here gets its stored html in the same UPDATE (core/text.py `StoredMarkdown`)."""
+    values = with_stored_html(model, values)
     changed = db.session.execute(
         update(model)
         .where(model.id == row_id, *conditions)

@@ -1,6 +1,7 @@
 """What the large data set's generators share: the bulk writer (Core `insert()` executemany in batches, ids
-given here so rows can point at each other without reading anything back, progress as it goes), the world they
-draw from (places, residents by when they joined, the seeded random, the texts), and how counts are spread."""
+given here so rows can point at each other without reading anything back, the stored html of Markdown rendered once
+per distinct text, progress as it goes), the world they draw from (places, residents by when they joined, the seeded
+random, the texts), and how counts are spread."""
 
 import random
 from bisect import bisect_right
@@ -11,6 +12,7 @@ from time import perf_counter
 
 from sqlalchemy import Table, func, select
 
+from community.core.text import markdown_fields, markdown_renderer, with_stored_html
 from community.demo.large_texts import Texts
 from community.extensions import db
 
@@ -47,6 +49,8 @@ class Bulk:
         self.added: Counter = Counter()
         self.started = perf_counter()
         self._next: dict[str, int] = {}
+        # The texts come from word lists, so many repeat (a reply of one sentence): each is rendered once.
+        self.render = markdown_renderer()
 
     def next_id(self, table: Table) -> int:
         """A new id for a row of the table: one above the highest stored or given so far."""
@@ -59,9 +63,11 @@ class Bulk:
 
     def insert(self, table: Table, rows: list[dict]) -> None:
         """Insert the rows in batches: by COPY on PostgreSQL when they give every column (nothing is left for a
-        column's default to fill), else by executemany."""
+        column's default to fill), else by executemany. Markdown fields get their stored html here."""
         if not rows:
             return
+        if markdown_fields(table):
+            rows = [with_stored_html(table, row, self.render) for row in rows]
         if self.postgres and set(rows[0]) >= set(table.c.keys()):
             self._copy(table, rows)
         else:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.accounts.models import User
 from community.core.db import HideableMixin, LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.core.states import MoveRefused, Moves, move_state
+from community.core.text import StoredMarkdown
 from community.core.writes import bump, update_row
 from community.extensions import db
 from community.places.models import Locality
@@ -93,8 +94,10 @@ dialogue_deputies = Table(
 )
 
 
-class DialogueSession(db.Model):
+class DialogueSession(StoredMarkdown, db.Model):
     """A moderated public dialogue with deputies: its place, time, state, counts and current question."""
+
+    markdown_fields = ("description", "summary")
 
     __tablename__ = "dialogue_sessions"
 
@@ -102,6 +105,7 @@ class DialogueSession(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     topic: Mapped[str] = mapped_column(String(200), default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
     scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
@@ -111,6 +115,7 @@ class DialogueSession(db.Model):
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     summary: Mapped[str] = mapped_column(Text, default="")
+    summary_html: Mapped[str] = mapped_column(Text, default="")
     current_question_id: Mapped[int | None] = mapped_column(
         ForeignKey("dialogue_questions.id", ondelete="SET NULL", use_alter=True)
     )

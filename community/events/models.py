@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community.accounts.models import User
 from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.core.states import MoveRefused, Moves, move_state
+from community.core.text import StoredMarkdown
 from community.extensions import db
 from community.places.models import Locality
 
@@ -47,8 +48,10 @@ event_deputies = Table(
 )
 
 
-class Event(db.Model):
+class Event(StoredMarkdown, db.Model):
     """A seminar, meeting or reception with a place, a capacity and registrations."""
+
+    markdown_fields = ("description", "report")
 
     __tablename__ = "events"
 
@@ -56,6 +59,7 @@ class Event(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[EventKind] = mapped_column(enum_type(EventKind, length=30), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -71,6 +75,7 @@ class Event(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     report: Mapped[str] = mapped_column(Text, default="")
+    report_html: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     locality: Mapped[Locality] = relationship()

@@ -12,10 +12,11 @@ from community.core.exports import csv_response, file_response
 from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import id_arg
+from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_manage_event, can_organise_events, can_register, ensure
 from community.core.security import action_limit, user_or_address_key
 from community.core.states import MoveRefused
-from community.core.text import excerpt
+from community.core.text import stored_excerpt
 from community.core.time import local_to_utc, local_zone, utc_to_local
 from community.core.urls import absolute_url, site_host
 from community.events import bp
@@ -48,6 +49,7 @@ INVALID = 422
 
 
 @bp.get("/events/")
+@shared_with_visitors
 def index():
     """Upcoming or past events, by locality and kind; anyone may look."""
     filters = EventFilters.from_args(request.args)
@@ -63,6 +65,7 @@ def index():
 
 
 @bp.get("/events/calendar")
+@shared_with_visitors
 def month():
     """A month of events as a calendar (an agenda on phones); months change with htmx or plain links."""
     zone = local_zone()
@@ -100,6 +103,7 @@ def _event_context(event, reason_form=None) -> dict:
 
 
 @bp.get("/events/<int:event_id>")
+@shared_with_visitors
 def show(event_id: int):
     """An event with its place, time, places left and the registration button; anyone may look."""
     event = event_or_404(event_id, current_user)
@@ -295,7 +299,7 @@ def _calendar(events) -> bytes:
         entry.add("dtend", event.ends_at.astimezone(zone))
         entry.add("dtstamp", event.created_at)
         entry.add("location", ", ".join(part for part in (event.address, event.room) if part) or event.online_url)
-        entry.add("description", excerpt(event.description, length=1000))
+        entry.add("description", stored_excerpt(event, "description", 1000))
         entry.add("url", absolute_url("events.show", event_id=event.id))
         entry.add("status", "CANCELLED" if event.cancelled_at else "CONFIRMED")
         calendar.add_component(entry)

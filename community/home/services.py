@@ -42,9 +42,9 @@ def home_figures(locality: Locality | None) -> dict:
 
 def recent_threads(locality: Locality | None, count: int = 5) -> list:
     """The latest active visible threads in and under a locality, for the home page."""
-    from community.threads.services import ThreadFilters, filtered_threads
+    from community.threads.services import ThreadFilters, ordered_threads
 
-    return list(db.session.scalars(filtered_threads(ThreadFilters(locality=locality)).limit(count)).unique())
+    return ordered_threads(ThreadFilters(locality=locality), count)
 
 
 def live_and_next_dialogues(locality: Locality | None, count: int = 3) -> list:

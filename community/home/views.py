@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from community.core.errors import render_error
 from community.core.htmx import redirect_to, render
+from community.core.pagecache import shared_with_visitors
 from community.core.security import is_local_url
 from community.extensions import db, limiter
 from community.home import bp
@@ -20,6 +21,7 @@ from community.home.services import (
 
 
 @bp.get("/")
+@shared_with_visitors
 def index():
     """Show the visitor's locality at a glance; anyone may look."""
     locality = visitor_locality(current_user)

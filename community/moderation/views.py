@@ -8,6 +8,7 @@ from community.accounts.models import User
 from community.core.forms import ReasonForm
 from community.core.htmx import redirect_to, render
 from community.core.lists import page_number
+from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_close_thread, can_flag, can_lock_or_pin_thread, can_moderate, ensure
 from community.core.security import action_limit, user_or_address_key
 from community.extensions import db, limiter
@@ -136,6 +137,7 @@ def suspend_user(user_id: int):
 
 
 @bp.get("/moderation/log")
+@shared_with_visitors
 def log():
     """The public moderation log: action, reason, time, the moderator's role; never hidden text."""
     return render("moderation/log.html", block="entries", pagination=log_page(page_number(request.args)))

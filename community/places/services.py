@@ -27,12 +27,24 @@ def tree_order(localities: list[Locality]) -> list[Locality]:
     return ordered
 
 
+def subtree_ids(locality: Locality) -> list[int]:
+    """The ids of a locality and its descendants, read from the path index."""
+    return list(
+        db.session.scalars(db.select(Locality.id).where(Locality.path.startswith(locality.path, autoescape=True)))
+    )
+
+
 def within(statement: Select, column, locality: Locality | None) -> Select:
-    """Narrow a query to rows whose locality column is the locality or one of its descendants."""
+    """Narrow a query to rows whose locality column is the locality or one of its descendants. The ids are
+    resolved first, so the planner sees a plain list it can match against a (locality, order) index; a root
+    that is the only root narrows nothing and adds no condition."""
     if locality is None:
         return statement
-    subtree = db.select(Locality.id).where(Locality.path.startswith(locality.path, autoescape=True))
-    return statement.where(column.in_(subtree))
+    if locality.parent_id is None:
+        other_roots = db.select(Locality.id).where(Locality.parent_id.is_(None), Locality.id != locality.id)
+        if db.session.scalar(other_roots.limit(1)) is None:
+            return statement
+    return statement.where(column.in_(subtree_ids(locality)))
 
 
 def create_locality(parent: Locality | None, **fields) -> Locality:

@@ -3,12 +3,13 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.core.states import NOT_NOW, Moves, move_state
+from community.core.text import StoredMarkdown
 from community.extensions import db
 from community.places.models import Locality
 
@@ -75,8 +76,10 @@ deputy_localities = Table(
 )
 
 
-class Deputy(db.Model):
+class Deputy(StoredMarkdown, db.Model):
     """A deputy's public profile; an admin may link it to an account, which gets the deputy role."""
+
+    markdown_fields = ("biography",)
 
     __tablename__ = "deputies"
 
@@ -89,6 +92,7 @@ class Deputy(db.Model):
     term_start: Mapped[int] = mapped_column()
     term_end: Mapped[int] = mapped_column()
     biography: Mapped[str] = mapped_column(Text, default="")
+    biography_html: Mapped[str] = mapped_column(Text, default="")
     reception_hours: Mapped[str] = mapped_column(String(200), default="")
     reception_place: Mapped[str] = mapped_column(String(200), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
@@ -104,8 +108,10 @@ class Deputy(db.Model):
         return "".join(part[0] for part in self.name.split()[:2]).upper()
 
 
-class Pledge(db.Model):
+class Pledge(StoredMarkdown, db.Model):
     """A promise a deputy made before the election, with its source, current status and progress."""
+
+    markdown_fields = ("text",)
 
     __tablename__ = "pledges"
     __table_args__ = (UniqueConstraint("deputy_id", "submission_key"),)
@@ -114,6 +120,7 @@ class Pledge(db.Model):
     deputy_id: Mapped[int] = mapped_column(ForeignKey("deputies.id"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
     source_description: Mapped[str] = mapped_column(String(300))
     made_on: Mapped[date] = mapped_column(Date)
@@ -207,19 +214,24 @@ class EvidenceMissing(Exception):
     """Raised when a fulfilled, partially fulfilled or broken status comes without an evidence link."""
 
 
-class PledgeUpdate(db.Model):
-    """One entry of a pledge's history. Append-only: rows are never updated or deleted."""
+class PledgeUpdate(StoredMarkdown, db.Model):
+    """One entry of a pledge's history. Append-only: rows are never updated or deleted (but for the html of the note,
+    which `flask text render` may render again)."""
+
+    markdown_fields = ("note",)
 
     __tablename__ = "pledge_updates"
+    __table_args__ = (Index("ix_pledge_updates_pledge_created", "pledge_id", "created_at", "id"),)  # the history
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"), index=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     on_behalf: Mapped[bool] = mapped_column(default=False)
     old_status: Mapped[PledgeStatus] = mapped_column(enum_type(PledgeStatus))
     new_status: Mapped[PledgeStatus] = mapped_column(enum_type(PledgeStatus))
     progress: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(Text)
+    note_html: Mapped[str] = mapped_column(Text, default="")
     evidence: Mapped[str] = mapped_column(Text, default="")
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("pledge_updates.id"))
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)

@@ -9,7 +9,7 @@ from sqlalchemy import case, func
 from sqlalchemy.orm import joinedload
 
 from community.core.db import utcnow
-from community.core.lists import ListFilters, choice_arg, enum_arg, id_arg, page_number, text_arg
+from community.core.lists import ListFilters, choice_arg, enum_arg, id_arg, keyset_page, page_number, text_arg
 from community.extensions import db
 from community.places.models import Locality
 from community.places.services import locality_arg, within
@@ -26,6 +26,7 @@ from community.pledges.models import (
 )
 
 PER_PAGE = 20
+HISTORY_PER_PAGE = 20
 STALE_DAYS = 90
 PLEDGE_SORTS = ("updated", "due", "deputy")
 
@@ -239,18 +240,19 @@ def pledge_or_404(pledge_id: int) -> Pledge:
     return pledge
 
 
-def timeline(pledge: Pledge, viewer) -> dict:
-    """The whole history newest first, and the checks and reactions of the latest update, in five queries."""
-    updates = list(
-        db.session.scalars(
-            db.select(PledgeUpdate)
-            .where(PledgeUpdate.pledge_id == pledge.id)
-            .options(joinedload(PledgeUpdate.author))
-            .order_by(PledgeUpdate.created_at.desc(), PledgeUpdate.id.desc())
-        )
+def timeline(pledge: Pledge, viewer, args) -> dict:
+    """A page of the history newest first (read after a cursor, so an old page costs what the first does), and the
+    checks and reactions of the latest update, in at most six queries."""
+    history = (
+        db.select(PledgeUpdate).where(PledgeUpdate.pledge_id == pledge.id).options(joinedload(PledgeUpdate.author))
     )
-    latest = updates[0] if updates else None
-    result = {"updates": updates, "latest": latest, "check": None, "confirms": 0, "disputes": [], "mine": None}
+    page = keyset_page(history, (PledgeUpdate.created_at, PledgeUpdate.id), args, HISTORY_PER_PAGE)
+    if page.first:
+        latest = page.items[0] if page.items else None
+    else:
+        newest_first = (PledgeUpdate.created_at.desc(), PledgeUpdate.id.desc())
+        latest = db.session.scalar(history.order_by(*newest_first).limit(1))
+    result = {"page": page, "latest": latest, "check": None, "confirms": 0, "disputes": [], "mine": None}
     if latest is None:
         return result
     result["check"] = db.session.scalar(

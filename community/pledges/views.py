@@ -7,6 +7,7 @@ from flask_login import current_user
 from community.core.exports import csv_response, json_response
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import id_arg
+from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
 from community.core.security import action_limit, user_or_address_key
 from community.core.urls import absolute_url
@@ -45,6 +46,7 @@ INVALID = 422
 
 
 @bp.get("/deputies/")
+@shared_with_visitors
 def deputies():
     """The deputy directory with filters by council, district, party and name; anyone may look."""
     filters = DeputyFilters.from_args(request.args)
@@ -60,6 +62,7 @@ def deputies():
 
 
 @bp.get("/deputies/<int:deputy_id>")
+@shared_with_visitors
 def deputy(deputy_id: int):
     """A deputy's profile and scorecard, with their pledges; anyone may look."""
     person = deputy_or_404(deputy_id)
@@ -76,6 +79,7 @@ def deputy(deputy_id: int):
 
 
 @bp.get("/pledges/")
+@shared_with_visitors
 def index():
     """The pledge tracker: filter, sort and page through all pledges; anyone may look."""
     filters = PledgeFilters.from_args(request.args)
@@ -103,7 +107,7 @@ def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None
         "pledge": pledge,
         "discussion": discussion,
         "marks": viewer_marks(current_user, discussion, []) if discussion else {},
-        "history": timeline(pledge, current_user),
+        "history": timeline(pledge, current_user, request.args),
         "update_form": form,
         "check_form": check_form or CheckForm(formdata=None),
         "dispute_form": dispute_form or DisputeForm(formdata=None),
@@ -112,6 +116,7 @@ def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None
 
 
 @bp.get("/pledges/<int:pledge_id>")
+@shared_with_visitors
 def show(pledge_id: int):
     """A pledge in the deputy's words, its source, status, progress and whole history; anyone may look."""
     pledge = pledge_or_404(pledge_id)
@@ -251,6 +256,7 @@ def export_json():
 
 
 @bp.get("/pledges.atom")
+@shared_with_visitors
 def feed():
     """The newest pledge updates as an Atom feed, with the list's filters."""
     filters = PledgeFilters.from_args(request.args)

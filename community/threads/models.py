@@ -3,12 +3,13 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
 from community.core.db import HideableMixin, LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.core.states import Moves, move_state
+from community.core.text import StoredMarkdown
 from community.extensions import db
 from community.places.models import Locality
 
@@ -47,27 +48,54 @@ THREAD_MOVES = Moves(
 )
 
 
-class Thread(HideableMixin, db.Model):
+# The threads the public list shows: visible local issues, not pledge discussions. The list's indexes hold only
+# these rows, and its queries say the same conditions so both databases can use them.
+LISTED = text("hidden_at IS NULL AND pledge_id IS NULL")
+PINNED = text("pinned_at IS NOT NULL")
+DISCUSSION = text("pledge_id IS NOT NULL")
+SHOWN_TOP = text("parent_id IS NULL AND hidden_at IS NULL")
+
+
+def listed_index(name: str, *columns: str) -> Index:
+    """An index over the listed threads only."""
+    return Index(name, *columns, sqlite_where=LISTED, postgresql_where=LISTED)
+
+
+class Thread(HideableMixin, StoredMarkdown, db.Model):
     """A local issue raised by a resident."""
+
+    markdown_fields = ("body",)
 
     __tablename__ = "threads"
     __table_args__ = (
         UniqueConstraint("author_id", "submission_key"),
-        Index("ix_threads_visible_activity", "hidden_at", "last_activity_at"),
+        # The list's sorts and its locality filter, each over the listed threads only (see LISTED).
+        # Category and state ride along, so their filters and the list's capped count read this index alone.
+        listed_index("ix_threads_listed_activity", "last_activity_at", "id", "category", "state"),
+        listed_index("ix_threads_listed_newest", "created_at", "id"),
+        listed_index("ix_threads_listed_supported", "support_count", "last_activity_at", "id"),
+        listed_index("ix_threads_listed_place_activity", "locality_id", "last_activity_at", "id"),
+        Index("ix_threads_pinned", "pinned_at", sqlite_where=PINNED, postgresql_where=PINNED),
+        # One discussion per pledge. Partial, so `pledge_id IS NULL` in the list's queries never looks like a
+        # one-row lookup to SQLite's planner (a unique index on the column made it skip the list's indexes).
+        Index("uq_threads_pledge_id", "pledge_id", unique=True, sqlite_where=DISCUSSION, postgresql_where=DISCUSSION),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(160))
     slug: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
     search_text: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
-    category: Mapped[Category] = mapped_column(enum_type(Category), index=True)
-    state: Mapped[ThreadState] = mapped_column(enum_type(ThreadState), default=ThreadState.OPEN, index=True)
+    # No index of their own: an equality on either made SQLite's planner sort every match instead of reading
+    # the list's order index and skipping the others (the list is their only reader).
+    category: Mapped[Category] = mapped_column(enum_type(Category))
+    state: Mapped[ThreadState] = mapped_column(enum_type(ThreadState), default=ThreadState.OPEN)
     addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # Set when the thread is the discussion of a pledge; such threads stay out of the issue list.
-    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"), unique=True)
+    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))
     submission_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -118,13 +146,19 @@ class ThreadStateChange(db.Model):
     by: Mapped[User | None] = relationship()
 
 
-class Comment(HideableMixin, db.Model):
+class Comment(HideableMixin, StoredMarkdown, db.Model):
     """A comment on a thread, or a reply to one (one level deep)."""
+
+    markdown_fields = ("body",)
 
     __tablename__ = "comments"
     __table_args__ = (
         UniqueConstraint("author_id", "submission_key"),
         Index("ix_comments_thread_parent_created", "thread_id", "parent_id", "created_at"),
+        # A visitor's page of a thread: its shown top-level comments in order, however many the thread has.
+        Index(
+            "ix_comments_shown_top", "thread_id", "created_at", "id", sqlite_where=SHOWN_TOP, postgresql_where=SHOWN_TOP
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +166,7 @@ class Comment(HideableMixin, db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
     official: Mapped[bool] = mapped_column(default=False)
     submission_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,12 +3,20 @@
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, func, or_
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.core.db import utcnow
-from community.core.lists import ListFilters, choice_arg, enum_arg, page_number, text_arg
+from community.core.lists import (
+    Keyset,
+    ListFilters,
+    capped_count,
+    choice_arg,
+    enum_arg,
+    keyset_page,
+    text_arg,
+)
 from community.core.permissions import Role, can_see_hidden
 from community.core.states import MoveRefused
 from community.core.text import search_text, slugify
@@ -27,7 +35,10 @@ from community.threads.models import (
 )
 
 THREADS_PER_PAGE = 20
+PINNED_SHOWN = 5
 COMMENTS_PER_PAGE = 50
+REPLIES_SHOWN = 3
+REPLIES_PER_PAGE = 50
 SORTS = ("activity", "newest", "supported")
 
 
@@ -40,7 +51,6 @@ class ThreadFilters(ListFilters):
     state: ThreadState | None = None
     query: str = ""
     sort: str = "activity"
-    page: int = 1
 
     @classmethod
     def from_args(cls, args) -> "ThreadFilters":
@@ -51,7 +61,6 @@ class ThreadFilters(ListFilters):
             enum_arg(ThreadState, args.get("state")),
             text_arg(args, "q", 100),
             choice_arg(args.get("sort"), SORTS, "activity"),
-            page_number(args),
         )
 
     def query_values(self) -> dict:
@@ -71,7 +80,7 @@ def visible_threads():
 
 
 def filtered_threads(filters: ThreadFilters):
-    """The list query for some filters, with author, locality and addressee loaded in the same query."""
+    """The list query for some filters, unordered, with author, locality and addressee loaded in the same query."""
     statement = visible_threads().options(
         joinedload(Thread.author), joinedload(Thread.locality), joinedload(Thread.addressed_to)
     )
@@ -82,17 +91,43 @@ def filtered_threads(filters: ThreadFilters):
         statement = statement.where(Thread.state == filters.state)
     for word in filters.query.lower().split()[:5]:
         statement = statement.where(Thread.search_text.contains(word, autoescape=True))
-    order = {
-        "activity": (Thread.last_activity_at.desc(),),
-        "newest": (Thread.created_at.desc(),),
-        "supported": (Thread.support_count.desc(), Thread.last_activity_at.desc()),
-    }[filters.sort]
-    return statement.order_by(Thread.pinned_at.is_(None), *order, Thread.id.desc())
+    return statement
 
 
-def thread_page(filters: ThreadFilters):
-    """One page of the list."""
-    return db.paginate(filtered_threads(filters), page=filters.page, per_page=THREADS_PER_PAGE, error_out=False)
+def sort_keys(sort: str) -> tuple:
+    """The columns a sort orders by, the unique id last; each sort has an index on them (see Thread)."""
+    return {
+        "activity": (Thread.last_activity_at, Thread.id),
+        "newest": (Thread.created_at, Thread.id),
+        "supported": (Thread.support_count, Thread.last_activity_at, Thread.id),
+    }[sort]
+
+
+def ordered_threads(filters: ThreadFilters, count: int) -> list[Thread]:
+    """The first threads in a sort's order, pinned ones among them, for the home page and the feed."""
+    statement = filtered_threads(filters).order_by(*(key.desc() for key in sort_keys(filters.sort)))
+    return list(db.session.scalars(statement.limit(count)).unique())
+
+
+def pinned_threads(filters: ThreadFilters) -> list[Thread]:
+    """The pinned threads the filters match, newest pin first: shown above the list on its first page."""
+    pinned = db.select(Thread.id).where(Thread.pinned_at.is_not(None)).order_by(Thread.pinned_at.desc())
+    ids = list(db.session.scalars(pinned.limit(PINNED_SHOWN * 4)))  # a handful, from their own index
+    if not ids:
+        return []
+    statement = filtered_threads(filters).where(Thread.id.in_(ids)).order_by(Thread.pinned_at.desc())
+    return list(db.session.scalars(statement.limit(PINNED_SHOWN)).unique())
+
+
+def thread_page(filters: ThreadFilters, args) -> Keyset:
+    """One page of the list without the pinned threads, read after or before a cursor (no OFFSET)."""
+    statement = filtered_threads(filters).where(Thread.pinned_at.is_(None))
+    return keyset_page(statement, sort_keys(filters.sort), args, THREADS_PER_PAGE)
+
+
+def threads_found(filters: ThreadFilters) -> tuple[int, bool]:
+    """How many threads the filters match, counted up to a cap: (count, whether there are more)."""
+    return capped_count(filtered_threads(filters), order=[key.desc() for key in sort_keys("activity")])
 
 
 def deputies() -> list[User]:
@@ -151,30 +186,43 @@ def edit_thread(thread: Thread, title: str, body: str, category: Category, local
 
 
 def comments_page(thread: Thread, page: int, user):
-    """A page of top-level comments, oldest first, and the replies to them, in a fixed number of queries."""
-    show_hidden = can_see_hidden(user)
+    """A page of top-level comments, oldest first, and the first replies to each (the rest are a link away), in
+    a fixed number of queries whatever the thread's size."""
     statement = (
         db.select(Comment)
         .where(Comment.thread_id == thread.id, Comment.parent_id.is_(None))
         .options(joinedload(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     )
-    if not show_hidden:
-        statement = _shown_to(statement, user)
+    statement = _shown_to(statement, user)
     pagination = db.paginate(statement, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
     replies: dict[int, list[Comment]] = {comment.id: [] for comment in pagination.items}
-    if replies:
+    answered = [comment.id for comment in pagination.items if comment.reply_count]
+    if answered:
+        order = (Comment.created_at, Comment.id)
+        ranked = _shown_to(
+            db.select(Comment.id, func.row_number().over(partition_by=Comment.parent_id, order_by=order).label("n")),
+            user,
+        ).where(Comment.parent_id.in_(answered))
+        ranked = ranked.subquery()
         reply_statement = (
             db.select(Comment)
-            .where(Comment.parent_id.in_(list(replies)))
+            .join(ranked, ranked.c.id == Comment.id)
+            .where(ranked.c.n <= REPLIES_SHOWN)
             .options(joinedload(Comment.author))
-            .order_by(Comment.created_at, Comment.id)
+            .order_by(*order)
         )
-        if not show_hidden:
-            reply_statement = _shown_to(reply_statement, user)
         for reply in db.session.scalars(reply_statement):
             replies[reply.parent_id].append(reply)
     return pagination, replies
+
+
+def replies_page(comment: Comment, user, args) -> Keyset:
+    """A page of the replies to one comment, oldest first, read after a cursor."""
+    statement = _shown_to(
+        db.select(Comment).where(Comment.parent_id == comment.id).options(joinedload(Comment.author)), user
+    )
+    return keyset_page(statement, (Comment.created_at, Comment.id), args, REPLIES_PER_PAGE, descending=False)
 
 
 def official_answers(thread: Thread) -> list[Comment]:
@@ -195,8 +243,14 @@ def official_answers(thread: Thread) -> list[Comment]:
 
 
 def _shown_to(statement, user):
-    """Leave out hidden comments, except the viewer's own (authors see that theirs were hidden, and why)."""
-    return statement.where(or_(Comment.hidden_at.is_(None), Comment.author_id == _id(user)))
+    """Leave out hidden comments, except for moderators and for the viewer's own (authors see that theirs were
+    hidden, and why). A visitor's condition is the plain one the comment indexes are built on."""
+    if can_see_hidden(user):
+        return statement
+    viewer = _id(user)
+    if viewer is None:
+        return statement.where(Comment.hidden_at.is_(None))
+    return statement.where(or_(Comment.hidden_at.is_(None), Comment.author_id == viewer))
 
 
 def page_of(comment: Comment) -> int:

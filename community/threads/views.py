@@ -7,6 +7,7 @@ from flask_login import current_user
 from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import page_number
+from community.core.pagecache import shared_with_visitors
 from community.core.permissions import (
     can_answer_officially,
     can_close_thread,
@@ -40,13 +41,17 @@ from community.threads.services import (
     edit_thread,
     follow_thread,
     official_answers,
+    ordered_threads,
     page_of,
+    pinned_threads,
     post_official_answer,
+    replies_page,
     start_thread,
     support_comment,
     support_thread,
     thread_for,
     thread_page,
+    threads_found,
     unfollow_thread,
     viewer_marks,
     withdraw_comment_support,
@@ -54,6 +59,7 @@ from community.threads.services import (
 )
 
 INVALID = 422
+FEED_LENGTH = 20
 
 
 def _thread_limit() -> str:
@@ -65,6 +71,7 @@ def _comment_limit() -> str:
 
 
 @bp.get("/threads/")
+@shared_with_visitors
 def index():
     """List local issues with filters, sorting, search and pages; anyone may look."""
     filters = ThreadFilters.from_args(request.args)
@@ -72,7 +79,9 @@ def index():
         "threads/index.html",
         block="results",
         filters=filters,
-        pagination=thread_page(filters),
+        pinned=pinned_threads(filters) if not (request.args.get("after") or request.args.get("before")) else [],
+        pagination=thread_page(filters, request.args),
+        found=threads_found(filters),
         categories=list(Category),
         states=list(ThreadState),
         localities=tree_order(all_localities()),
@@ -156,11 +165,33 @@ def _thread_context(thread, page: int, comment_form=None, answer_form=None, reas
 
 @bp.get("/threads/<int:thread_id>")
 @bp.get("/threads/<int:thread_id>-<slug>")
+@shared_with_visitors
 def show(thread_id: int, slug: str | None = None):
     """Show a thread with its comments, 50 a page; hidden threads are 404 except to moderators."""
     thread = thread_for(thread_id, current_user)
     context = _thread_context(thread, page_number(request.args))
     return render("threads/show.html", block="comments", **context)
+
+
+@bp.get("/comments/<int:comment_id>/replies")
+@shared_with_visitors
+def replies(comment_id: int):
+    """All the replies to a comment, 50 at a time (the thread page shows the first few); anyone who may see it."""
+    parent = comment_for(comment_id, current_user)
+    if parent.parent_id is not None:
+        abort(404)
+    page = replies_page(parent, current_user, request.args)
+    thread = thread_for(parent.thread_id, current_user)
+    return render(
+        "threads/replies.html",
+        block="replies",
+        thread=thread,
+        parent=parent,
+        page=page,
+        marks=viewer_marks(current_user, thread, page.items),
+        flag_reasons=list(FlagReason),
+        comment_form=CommentForm(formdata=None),
+    )
 
 
 @bp.post("/threads/<int:thread_id>/comments")
@@ -347,10 +378,11 @@ def close_or_reopen(thread_id: int):
 
 
 @bp.get("/threads.atom")
+@shared_with_visitors
 def feed():
     """The newest threads as an Atom feed, filterable like the list; hidden ones are left out."""
     filters = ThreadFilters.from_args(request.args)
-    filters.sort, filters.page = "newest", 1
-    response = render("threads/feed.xml", filters=filters, pagination=thread_page(filters))
+    filters.sort = "newest"
+    response = render("threads/feed.xml", filters=filters, threads=ordered_threads(filters, FEED_LENGTH))
     response.mimetype = "application/atom+xml"
     return response

@@ -1,5 +1,7 @@
 """The thread list: filters, sorting, search, pages, infinite scroll, and nothing hidden."""
 
+import re
+
 from community.extensions import db
 from community.places.models import Locality
 from community.threads.models import Category, ThreadState
@@ -61,14 +63,52 @@ def test_sorting_by_support_and_newest(client, resident, village):
     assert newest.index(second.title) < newest.index(first.title)
 
 
-def test_pages_have_real_links_and_an_infinite_scroll_sentinel(client, resident, village):
-    for number in range(23):
+NEXT = re.compile(r'<a rel="next" href="([^"]+)"')
+PREVIOUS = re.compile(r'<a rel="prev" href="([^"]+)"')
+ROW_TITLES = re.compile(r"Мәселе нөмірі (\d\d)")
+
+
+def test_pages_follow_cursors_with_real_links_and_an_infinite_scroll_sentinel(client, resident, village):
+    for number in range(45):
         create_thread(resident, village, title=f"Мәселе нөмірі {number:02d}")
-    html = titles(client.get("/threads/?sort=newest"))
-    assert 'href="/threads/?page=2&amp;sort=newest"' in html
-    assert 'hx-trigger="revealed"' in html
-    page_two = client.get("/threads/?page=2&sort=newest", headers=HTMX).get_data(as_text=True)
-    assert "<html" not in page_two and "Мәселе нөмірі 00" in page_two and "revealed" not in page_two
+    first = titles(client.get("/threads/?sort=newest"))
+    assert 'hx-trigger="revealed"' in first and "?page=" not in first
+    seen, html, pages = [], first, []
+    while True:
+        pages.append(html)
+        seen += ROW_TITLES.findall(html.split('id="thread-rows"')[1].split("</ol>")[0])
+        following = NEXT.search(html)
+        if not following:
+            break
+        html = titles(client.get(following.group(1).replace("&amp;", "&")))
+    assert seen == [f"{number:02d}" for number in reversed(range(45))]
+    assert len(pages) == 3 and "?before=" in pages[2] and "?page=" not in pages[2]
+    back = PREVIOUS.search(pages[1]).group(1).replace("&amp;", "&")
+    assert ROW_TITLES.findall(titles(client.get(back))) == ROW_TITLES.findall(first)
+    later = NEXT.search(first).group(1).replace("&amp;", "&")
+    fragment = client.get(later, headers=HTMX).get_data(as_text=True)
+    assert "<html" not in fragment and "Мәселе нөмірі 24" in fragment and "Мәселе нөмірі 25" not in fragment
+
+
+def test_a_malformed_or_foreign_cursor_shows_the_list_from_its_start(client, resident, village):
+    create_thread(resident, village, title="Мәселе нөмірі 01")
+    for cursor in ("x", "1.2.3.4", "99999999999999999999.1", "20261301000000000000.5", "\u0000", "-1.-1"):
+        response = client.get("/threads/", query_string={"after": cursor})
+        assert response.status_code == 200 and "Мәселе нөмірі 01" in response.text
+
+
+def test_pinned_threads_lead_the_first_page_only_and_appear_once(client, resident, village):
+    for number in range(25):
+        create_thread(resident, village, title=f"Мәселе нөмірі {number:02d}")
+    pinned = create_thread(resident, village, title="Бекітілген хабарландыру")
+    pinned.pinned_at = pinned.created_at
+    db.session.commit()
+    first = titles(client.get("/threads/?lang=en"))
+    assert first.count("Бекітілген хабарландыру") == 1
+    assert first.index("Бекітілген хабарландыру") < first.index("Мәселе нөмірі 24")
+    second = titles(client.get(NEXT.search(first).group(1).replace("&amp;", "&")))
+    assert "Бекітілген хабарландыру" not in second and "Мәселе нөмірі 00" in second
+    assert "26 issues found" in first
 
 
 def test_a_plain_request_gets_the_page_and_htmx_the_results(client, resident, village):

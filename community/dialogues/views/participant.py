@@ -8,6 +8,7 @@ from flask_login import current_user
 from community.core.exports import csv_response
 from community.core.htmx import fragment_or_redirect, render, wants_fragment
 from community.core.lists import choice_arg
+from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_ask_question, can_vote_question, can_withdraw_question, ensure
 from community.core.security import action_limit, made_new_post, posting_limit, user_or_address_key
 from community.core.states import MoveRefused
@@ -50,6 +51,7 @@ def _view() -> dict:
 
 
 @bp.get("/dialogues/")
+@shared_with_visitors
 def index():
     """Live, upcoming and past dialogue sessions, by locality; anyone may look."""
     filters = SessionFilters.from_args(request.args)
