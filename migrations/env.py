@@ -112,13 +112,17 @@ def run_migrations_online():
 
             with context.begin_transaction():
                 context.run_migrations()
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise RuntimeError(f"The migration left rows pointing at nothing: {broken[:5]}")
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"The migrations left rows pointing at nothing: {broken[:5]}")
         finally:
             if sqlite:
-                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+                connection.rollback()  # out of any transaction, where SQLite would ignore the pragma
+                driver = connection.connection.driver_connection
+                driver.execute("PRAGMA foreign_keys=ON")
+                if driver.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+                    raise RuntimeError("Foreign keys could not be turned back on after the migrations")
 
 
 if context.is_offline_mode():

@@ -5,10 +5,13 @@ sign-in attempts, the mail outbox — do not count). A visitor's page is kept in
 language, htmx headers and that version, so a copy is never older than the last write: a hidden comment is gone
 from the next request on. People signed in, a request with a message waiting to be shown, and anything but GET and
 HEAD are never served a copy. The one part of such a page that differs per visitor, the CSRF token, is rendered as
-a placeholder and filled in for each visitor; a copy in which a visitor's real token was printed is not kept.
+a placeholder and filled in for each visitor; a copy in which a visitor's real token was printed is not kept. What
+depends on the clock alone (upcoming events, "2 hours ago") is at most a minute old: a copy lives one minute. The
+copies a worker keeps are bounded in bytes.
 """
 
 import secrets
+import time
 from functools import wraps
 
 from flask import g, make_response, request, session
@@ -18,14 +21,17 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from community.core.htmx import wants_fragment
 from community.core.live import RenderedCopies
 from community.extensions import db
 
 # Tables whose writes change nothing a visitor sees.
-QUIET_TABLES = frozenset({"content_versions", "login_attempts", "outbox"})
+QUIET_TABLES = frozenset({"content_versions", "login_attempts", "login_sessions", "outbox", "password_resets"})
 WRITTEN = "content_written"
 TOKEN_SLOT = f"csrf-slot-{secrets.token_hex(16)}"  # per process, so no text anyone writes can contain it
 LARGEST_COPY = 1_000_000  # bytes; bigger pages are rendered each time
+KEPT_BYTES = 32_000_000  # all of a worker's copies together
+LIFETIME = 60  # seconds a copy may show what depends on the clock
 
 
 class ContentVersion(db.Model):
@@ -38,10 +44,33 @@ class ContentVersion(db.Model):
 
 
 class SharedPages(RenderedCopies):
-    """The rendered visitor pages this worker keeps: (status, headers, body) by address, language and version."""
+    """The rendered visitor pages this worker keeps, (status, headers, body) by key, the oldest forgotten first
+    beyond a number of copies or of bytes."""
+
+    def __init__(self, size: int, budget: int):
+        super().__init__(size)
+        self.budget = budget
+        self.kept_bytes = 0
+
+    def put(self, tag: str, copy) -> None:
+        """Keep a copy, forgetting the oldest beyond the size or the byte budget."""
+        with self.lock:
+            if tag in self.copies:
+                return
+            self.copies[tag] = copy
+            self.kept_bytes += len(copy[2])
+            while self.copies and (len(self.copies) > self.size or self.kept_bytes > self.budget):
+                _, (_, _, body) = self.copies.popitem(last=False)
+                self.kept_bytes -= len(body)
+
+    def clear(self) -> None:
+        """Forget every copy."""
+        with self.lock:
+            self.copies.clear()
+            self.kept_bytes = 0
 
 
-PAGES = SharedPages(size=256)
+PAGES = SharedPages(size=512, budget=KEPT_BYTES)
 
 
 def content_version() -> int | None:
@@ -65,9 +94,11 @@ def _shareable() -> bool:
 
 
 def _key(version: int) -> str:
-    """What makes copies of this page differ: address, language, htmx headers, content version."""
-    headers = "|".join(request.headers.get(name, "") for name in ("HX-Request", "HX-Target", "HX-Boosted"))
-    return f"{version}|{get_locale()}|{headers}|{request.path}?{request.query_string.decode('latin-1')}"
+    """What makes copies of this page differ: address and arguments, language, page or fragment (as the view
+    decides it) and its target, content version, and the minute."""
+    arguments = sorted(request.args.items(multi=True))
+    shape = f"{wants_fragment()}|{request.headers.get('HX-Target', '')}"
+    return f"{version}|{int(time.time() // LIFETIME)}|{get_locale()}|{shape}|{request.path}|{arguments}"
 
 
 def _filled(body: bytes) -> bytes:
@@ -149,9 +180,17 @@ def _move_version(session) -> None:
         session.execute(update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1))
 
 
-def _forget_writes(session, *_) -> None:
-    """A rolled-back transaction wrote nothing."""
-    session.info.pop(WRITTEN, None)
+def _forget_writes(session, previous_transaction) -> None:
+    """A rolled-back transaction wrote nothing; a savepoint (or a flush) rolled back inside one leaves the writes
+    made before it."""
+    if previous_transaction.parent is None:
+        session.info.pop(WRITTEN, None)
+
+
+def content_changed(session) -> None:
+    """Say that this session's transaction wrote public content by a way the session does not see (a bulk
+    insert on its connection), so its commit moves the version."""
+    session.info[WRITTEN] = True
 
 
 def watch_content_writes() -> None:
@@ -161,5 +200,4 @@ def watch_content_writes() -> None:
     event.listen(Session, "do_orm_execute", _note_orm_write)
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "before_commit", _move_version)
-    event.listen(Session, "after_rollback", _forget_writes)
     event.listen(Session, "after_soft_rollback", _forget_writes)

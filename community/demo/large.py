@@ -16,6 +16,7 @@ from sqlalchemy import func, select, text
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.core.pagecache import content_changed
 from community.demo.large_bulk import DAY, Bulk, World
 from community.demo.large_gatherings import load_dialogue, load_events
 from community.demo.large_people import DOMAIN, PASSWORD, load_deputies, load_places, load_users
@@ -116,6 +117,7 @@ def load_large(factor: float = 1.0, seed: int = SEED, echo=print) -> list[str]:
     for step in (load_places, load_users, load_deputies, load_pledges, load_threads, load_events, load_dialogue):
         step(world)
     bulk.finish()
+    content_changed(db.session)  # written on the session's connection, past what it sees
     db.session.commit()
     # The planner's statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would gather them on a
     # site that grew to this size over years; without them a fresh bulk load is planned as if its tables were empty.

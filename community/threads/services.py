@@ -35,7 +35,7 @@ from community.threads.models import (
 )
 
 THREADS_PER_PAGE = 20
-PINNED_SHOWN = 5
+PINNED_READ = 200  # pins beyond this many are not led with (they stay in the list)
 COMMENTS_PER_PAGE = 50
 REPLIES_SHOWN = 3
 REPLIES_PER_PAGE = 50
@@ -110,19 +110,19 @@ def ordered_threads(filters: ThreadFilters, count: int) -> list[Thread]:
 
 
 def pinned_threads(filters: ThreadFilters) -> list[Thread]:
-    """The pinned threads the filters match, newest pin first: shown above the list on its first page."""
-    pinned = db.select(Thread.id).where(Thread.pinned_at.is_not(None)).order_by(Thread.pinned_at.desc())
-    ids = list(db.session.scalars(pinned.limit(PINNED_SHOWN * 4)))  # a handful, from their own index
+    """The pinned threads the filters match, newest pin first, shown above the first page of the list (which
+    keeps them in their place too). Pins are few: moderators set them by hand."""
+    pinned = db.select(Thread.id).where(Thread.pinned_at.is_not(None))
+    ids = list(db.session.scalars(pinned.limit(PINNED_READ)))  # from their own index
     if not ids:
         return []
     statement = filtered_threads(filters).where(Thread.id.in_(ids)).order_by(Thread.pinned_at.desc())
-    return list(db.session.scalars(statement.limit(PINNED_SHOWN)).unique())
+    return list(db.session.scalars(statement).unique())
 
 
 def thread_page(filters: ThreadFilters, args) -> Keyset:
-    """One page of the list without the pinned threads, read after or before a cursor (no OFFSET)."""
-    statement = filtered_threads(filters).where(Thread.pinned_at.is_(None))
-    return keyset_page(statement, sort_keys(filters.sort), args, THREADS_PER_PAGE)
+    """One page of the list, read after or before a cursor (no OFFSET)."""
+    return keyset_page(filtered_threads(filters), sort_keys(filters.sort), args, THREADS_PER_PAGE)
 
 
 def threads_found(filters: ThreadFilters) -> tuple[int, bool]:
@@ -186,8 +186,9 @@ def edit_thread(thread: Thread, title: str, body: str, category: Category, local
 
 
 def comments_page(thread: Thread, page: int, user):
-    """A page of top-level comments, oldest first, and the first replies to each (the rest are a link away), in
-    a fixed number of queries whatever the thread's size."""
+    """A page of top-level comments, oldest first, and the latest few replies to each (the earlier ones are a link
+    away), in a fixed number of queries whatever the thread's size: (pagination, replies by comment id, the ids
+    of comments with earlier replies not shown)."""
     statement = (
         db.select(Comment)
         .where(Comment.thread_id == thread.id, Comment.parent_id.is_(None))
@@ -197,24 +198,31 @@ def comments_page(thread: Thread, page: int, user):
     statement = _shown_to(statement, user)
     pagination = db.paginate(statement, page=page, per_page=COMMENTS_PER_PAGE, error_out=False)
     replies: dict[int, list[Comment]] = {comment.id: [] for comment in pagination.items}
+    earlier: set[int] = set()
     answered = [comment.id for comment in pagination.items if comment.reply_count]
     if answered:
-        order = (Comment.created_at, Comment.id)
+        newest_first = (Comment.created_at.desc(), Comment.id.desc())
         ranked = _shown_to(
-            db.select(Comment.id, func.row_number().over(partition_by=Comment.parent_id, order_by=order).label("n")),
+            db.select(
+                Comment.id, func.row_number().over(partition_by=Comment.parent_id, order_by=newest_first).label("n")
+            ),
             user,
         ).where(Comment.parent_id.in_(answered))
         ranked = ranked.subquery()
         reply_statement = (
             db.select(Comment)
             .join(ranked, ranked.c.id == Comment.id)
-            .where(ranked.c.n <= REPLIES_SHOWN)
+            .where(ranked.c.n <= REPLIES_SHOWN + 1)  # one more tells whether earlier ones exist
             .options(joinedload(Comment.author))
-            .order_by(*order)
+            .order_by(Comment.created_at, Comment.id)
         )
         for reply in db.session.scalars(reply_statement):
             replies[reply.parent_id].append(reply)
-    return pagination, replies
+        for parent_id, shown in replies.items():
+            if len(shown) > REPLIES_SHOWN:
+                del shown[0]
+                earlier.add(parent_id)
+    return pagination, replies, earlier
 
 
 def replies_page(comment: Comment, user, args) -> Keyset:

@@ -73,14 +73,18 @@ def _comment_limit() -> str:
 @bp.get("/threads/")
 @shared_with_visitors
 def index():
-    """List local issues with filters, sorting, search and pages; anyone may look."""
+    """List local issues with filters, sorting, search and pages, the pinned ones leading the first page; anyone
+    may look."""
     filters = ThreadFilters.from_args(request.args)
+    pagination = thread_page(filters, request.args)
+    pinned = pinned_threads(filters) if pagination.first else []
     return render(
         "threads/index.html",
         block="results",
         filters=filters,
-        pinned=pinned_threads(filters) if not (request.args.get("after") or request.args.get("before")) else [],
-        pagination=thread_page(filters, request.args),
+        pinned=pinned,
+        pinned_ids={thread.id for thread in pinned},
+        pagination=pagination,
         found=threads_found(filters),
         categories=list(Category),
         states=list(ThreadState),
@@ -148,7 +152,7 @@ def edit_issue(thread_id: int):
 
 def _thread_context(thread, page: int, comment_form=None, answer_form=None, reason_form=None) -> dict:
     """Everything the thread page and its fragments show."""
-    pagination, replies = comments_page(thread, page, current_user)
+    pagination, replies, earlier_replies = comments_page(thread, page, current_user)
     shown = list(pagination.items) + [reply for group in replies.values() for reply in group]
     return {
         "thread": thread,
@@ -156,6 +160,7 @@ def _thread_context(thread, page: int, comment_form=None, answer_form=None, reas
         "flag_reasons": list(FlagReason),
         "pagination": pagination,
         "replies": replies,
+        "earlier_replies": earlier_replies,
         "marks": viewer_marks(current_user, thread, shown),
         "comment_form": comment_form or CommentForm(formdata=None),
         "answer_form": answer_form or CommentForm(formdata=None, prefix="answer"),

@@ -1,5 +1,4 @@
-"""Indexes that match each main list's filter and order, so a list's page costs the same at any depth and size;
-and the content version that visitors' shared page copies are kept under (core/pagecache.py).
+"""Indexes that match each main list's filter and order, so a list's page costs the same at any depth and size.
 
 Revision ID: 0011
 Revises: 0010
@@ -28,13 +27,6 @@ THREAD_LISTS = {
 
 
 def upgrade():
-    versions = op.create_table(
-        "content_versions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_content_versions")),
-    )
-    op.bulk_insert(versions, [{"id": 1, "version": 0}])
     with op.batch_alter_table("threads") as batch_op:
         # A unique constraint on pledge_id made SQLite read `pledge_id IS NULL` as a one-row lookup.
         batch_op.drop_constraint("uq_threads_pledge_id", type_="unique")
@@ -61,7 +53,6 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_table("content_versions")
     with op.batch_alter_table("comments") as batch_op:
         batch_op.drop_index("ix_comments_shown_top")
     with op.batch_alter_table("pledge_updates") as batch_op:

@@ -26,6 +26,15 @@ def test_the_migrations_and_the_models_agree(app):
     assert differences == []
 
 
+def test_foreign_keys_are_on_again_after_the_migrations_ran(sqlite_only):
+    from flask_migrate import upgrade
+
+    upgrade()  # at the head already: env.py still turns the keys off and on around it, on a pooled connection
+    for _ in range(3):
+        with db.engine.connect() as connection:
+            assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
 def test_production_refuses_to_start_without_a_real_secret_key():
     for weak in ("", "dev", "short"):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):

@@ -113,3 +113,43 @@ def test_a_waiting_message_is_shown_not_a_copy(app, resident, client):
         session["_flashes"] = [("success", "Бір реттік хабар")]
     assert "Бір реттік хабар" in client.get("/threads/").text
     assert "Бір реттік хабар" not in client.get("/threads/").text
+
+
+def test_a_history_restore_gets_the_whole_page_not_the_kept_fragment(app, thread):
+    visitor = app.test_client()
+    assert "<html" not in visitor.get("/threads/", headers={"HX-Request": "true"}).text
+    restored = visitor.get("/threads/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restored.text
+
+
+def test_a_savepoint_rolled_back_keeps_the_writes_before_it(thread, resident):
+    from community.core.writes import add_once
+    from community.threads.models import ThreadFollow
+
+    before = version()
+    thread.title = "Жаңа атау"
+    db.session.flush()
+    assert add_once(ThreadFollow(user_id=resident.id, thread_id=thread.id)) is False  # the author follows already
+    db.session.commit()
+    assert version() == before + 1
+
+
+def test_a_copy_lives_a_minute_for_what_depends_on_the_clock(app, thread, monkeypatch):
+    from community.core import pagecache
+
+    visitor = app.test_client()
+    visitor.get("/threads/")
+    kept = len(pagecache.PAGES.copies)
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.LIFETIME)
+    visitor.get("/threads/")
+    assert len(pagecache.PAGES.copies) == kept + 1
+
+
+def test_the_copies_a_worker_keeps_are_bounded_in_bytes():
+    from community.core.pagecache import SharedPages
+
+    pages = SharedPages(size=100, budget=1_000)
+    for number in range(10):
+        pages.put(f"page-{number}", (200, [], b"x" * 300))
+    assert pages.kept_bytes <= 1_000 and len(pages.copies) == 3 and pages.get("page-9") is not None

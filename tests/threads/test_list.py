@@ -111,6 +111,22 @@ def test_pinned_threads_lead_the_first_page_only_and_appear_once(client, residen
     assert "26 issues found" in first
 
 
+def test_every_pinned_thread_is_led_with_and_none_is_lost_from_the_list(client, resident, village):
+    pins = []
+    for number in range(7):
+        thread = create_thread(resident, village, title=f"Бекітілген нөмірі {number}")
+        thread.pinned_at = thread.created_at
+        pins.append(thread)
+    for number in range(30):
+        create_thread(resident, village, title=f"Мәселе нөмірі {number:02d}")
+    db.session.commit()
+    first = titles(client.get("/threads/"))
+    assert all(first.count(f"Бекітілген нөмірі {number}") == 1 for number in range(7))
+    rest = titles(client.get(NEXT.search(first).group(1).replace("&amp;", "&")))
+    back = titles(client.get(PREVIOUS.search(rest).group(1).replace("&amp;", "&")))
+    assert "Бекітілген нөмірі 6" in back  # the start, reached backwards, leads with the pins again
+
+
 def test_a_plain_request_gets_the_page_and_htmx_the_results(client, resident, village):
     create_thread(resident, village)
     page = client.get("/threads/")

@@ -15,17 +15,33 @@ def _answered(thread, resident, other_resident, count: int):
     return parent, replies
 
 
-def test_the_thread_page_shows_the_first_replies_and_links_to_all(client, thread, resident, other_resident):
+def test_the_thread_page_shows_the_latest_replies_and_links_to_the_earlier(client, thread, resident, other_resident):
     parent, _ = _answered(thread, resident, other_resident, 5)
     page = client.get(f"/threads/{thread.id}?lang=en").text
-    assert "Жауап нөмірі 02" in page and "Жауап нөмірі 03" not in page
-    assert f'href="/comments/{parent.id}/replies"' in page and "Show all 5 replies" in page
+    assert "Жауап нөмірі 01" not in page and "Жауап нөмірі 02" in page and "Жауап нөмірі 04" in page
+    assert page.index("Жауап нөмірі 02") < page.index("Жауап нөмірі 04")
+    assert f'href="/comments/{parent.id}/replies"' in page and "Earlier replies" in page
 
 
 def test_a_comment_with_few_replies_has_no_link(client, thread, resident, other_resident):
-    parent, _ = _answered(thread, resident, other_resident, 2)
+    parent, _ = _answered(thread, resident, other_resident, 3)
     page = client.get(f"/threads/{thread.id}").text
-    assert "Жауап нөмірі 01" in page and f"/comments/{parent.id}/replies" not in page
+    assert "Жауап нөмірі 00" in page and f"/comments/{parent.id}/replies" not in page
+
+
+def test_a_hidden_reply_neither_counts_nor_shows_a_link(client, client_as, thread, resident, other_resident, moderator):
+    parent, replies = _answered(thread, resident, other_resident, 4)
+    moderate(moderator, Action.HIDE, "Қорлау", thread, replies[0])
+    db.session.commit()
+    page = client.get(f"/threads/{thread.id}").text
+    assert "Жауап нөмірі 00" not in page and f"/comments/{parent.id}/replies" not in page
+    assert f"/comments/{parent.id}/replies" in client_as(moderator).get(f"/threads/{thread.id}").text
+
+
+def test_a_new_reply_is_shown_under_its_comment(client_as, thread, resident, other_resident):
+    parent, _ = _answered(thread, resident, other_resident, 6)
+    create_comment(thread, resident, "Менің соңғы жауабым", parent=parent)
+    assert "Менің соңғы жауабым" in client_as(resident).get(f"/threads/{thread.id}").text
 
 
 def test_all_replies_come_a_page_at_a_time_as_a_page_or_a_fragment(client, thread, resident, other_resident):
