@@ -87,9 +87,9 @@ def _shareable() -> bool:
     """Whether this request may get (and make) a shared copy."""
     return (
         request.method in ("GET", "HEAD")
-        and not current_user.is_authenticated
         and "_flashes" not in session
         and not g.get("rendering_shared")
+        and not current_user.is_authenticated
     )
 
 
@@ -118,13 +118,16 @@ def _answer(status: int, headers: list, body: bytes):
     return response
 
 
-def shared_with_visitors(view):
+def shared_with_visitors(view=None, *, fragments: bool = True):
     """Serve a page that looks the same to every visitor from this worker's copy for the current content version,
-    rendering it once when there is none; everyone else gets it rendered as always."""
+    rendering it once when there is none; everyone else gets it rendered as always. `fragments=False` shares
+    whole pages only, for a view whose htmx fragments have their own copies (a live region's polls)."""
+    if view is None:
+        return lambda wrapped: shared_with_visitors(wrapped, fragments=fragments)
 
     @wraps(view)
     def serve(*args, **kwargs):
-        if not _shareable():
+        if (not fragments and wants_fragment()) or not _shareable():  # a fragment's own copies load no user
             return view(*args, **kwargs)
         version = content_version()
         if version is None:

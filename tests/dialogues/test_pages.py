@@ -480,3 +480,16 @@ def test_an_author_withdraws_their_question_and_nobody_else_can(
     assert db.session.get(DialogueSession, dialogue.id).pending_count == 0
     console = login_as(moderator, app.test_client()).get(f"/dialogues/{dialogue.id}/console?lang=en")
     assert "Withdrawn by its author." in console.get_data(as_text=True)
+
+
+def test_a_visitors_whole_session_page_is_shared_and_a_vote_renews_it(app, dialogue, resident, other_resident):
+    question = create_question(dialogue, resident, body="Аялдама қашан салынады?")
+    url = f"/dialogues/{dialogue.id}"
+    assert "Аялдама қашан салынады?" in app.test_client().get(url).get_data(as_text=True)
+    with counted_queries() as statements:
+        again = app.test_client().get(url)
+    assert "Аялдама қашан салынады?" in again.get_data(as_text=True)
+    assert len(statements) == 1 and "content_versions" in statements[0], statements
+    question.body = "Аялдама келесі жылы салына ма?"
+    db.session.commit()
+    assert "Аялдама келесі жылы салына ма?" in app.test_client().get(url).get_data(as_text=True)

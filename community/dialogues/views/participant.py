@@ -97,6 +97,7 @@ def _ask_context(dialogue, form: QuestionForm, sent: str | None = None) -> dict:
 
 
 @bp.get("/dialogues/<int:session_id>")
+@shared_with_visitors(fragments=False)
 def show(session_id: int):
     """A session for participants: ask, vote, follow the current question live; the minutes once closed.
     Anyone may look; the live region's poll answers 304 while nothing changed."""
