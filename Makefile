@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 LOCK_FLAGS = --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test bench setup translations lint lock clean
+.PHONY: run test bench bench-live setup translations lint lock clean
 
 run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABASE_URL is set)
 	$(FLASK) db upgrade
@@ -17,7 +17,10 @@ run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABA
 test: $(VENV)/.dev-installed translations ## Run the whole suite (PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.dev-installed translations ## Load a live dialogue session: 300 pollers, 20 posters, 60 s (README)
+bench: $(VENV)/.dev-installed translations ## Every page on the large data vs /robots.txt, SQLite then PostgreSQL (wrk; bench/results.md)
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
+
+bench-live: $(VENV)/.dev-installed translations ## Load a live dialogue session: 300 pollers, 20 posters, 60 s (README)
 	$(BIN)/python bench/live_dialogue.py $(BENCH_ARGS)
 
 setup: $(VENV)/.installed translations
