@@ -96,18 +96,8 @@ TABLES = [
     "dialogue_votes",
 ]
 
-# Counts the answers by status in every wrk thread; done() prints them for parse_wrk.
-STATUS_LUA = """
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
-
-function init(args)
-  statuses = {}
-end
-
+# Counts the answers by status in every wrk thread; done() prints them for parse_wrk. Both scripts end with it.
+COUNT_STATUSES_LUA = """
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
 end
@@ -121,9 +111,26 @@ function done(summary, latency, requests)
 end
 """
 
+STATUS_LUA = (
+    """
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  statuses = {}
+end
+
+"""
+    + COUNT_STATUSES_LUA
+)
+
 # Posts a comment as the signed-in resident: a new submission key every time, and each post from another client
 # address behind the proxy (X-Forwarded-For), since the per-address comment limit is not configurable.
-COMMENT_LUA = """
+COMMENT_LUA = (
+    """
 local threads = {}
 local started = 0
 
@@ -156,18 +163,9 @@ function request()
   return wrk.format(nil, nil, nil, body)
 end
 
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  for _, thread in ipairs(threads) do
-    for status, count in pairs(thread:get("statuses")) do
-      io.write(string.format("STATUS %d %d\\n", status, count))
-    end
-  end
-end
 """
+    + COUNT_STATUSES_LUA
+)
 
 
 class BenchError(RuntimeError):

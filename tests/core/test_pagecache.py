@@ -1,10 +1,9 @@
 """Pages shared with visitors: rendered once per worker and content version, never stale after a write, never
 given to someone signed in, each visitor with their own CSRF token."""
 
-import contextlib
 import re
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from community.core.pagecache import ContentVersion
 from community.core.writes import bump
@@ -13,24 +12,9 @@ from community.moderation.models import Action
 from community.moderation.services import moderate
 from community.threads.models import Thread
 from tests.factories import create_comment
+from tests.test_query_counts import counted_queries
 
 META_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')
-
-
-@contextlib.contextmanager
-def statements_run():
-    """The statements sent while the block runs, BEGIN left out."""
-    sent: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("BEGIN"):
-            sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def version() -> int:
@@ -41,7 +25,7 @@ def version() -> int:
 def test_a_visitor_page_is_rendered_once_then_served_after_one_read(app, thread):
     url = f"/threads/{thread.id}"
     app.test_client().get(url)
-    with statements_run() as sent:
+    with counted_queries() as sent:
         again = app.test_client().get(url)
     assert again.status_code == 200 and thread.title in again.text
     assert len(sent) == 1 and "content_versions" in sent[0], sent
