@@ -51,7 +51,7 @@ timeout = 30  # a worker silent this long (a stuck request) is killed and replac
 graceful_timeout = 30  # on restart or HUP, workers finish their requests for at most this long
 keepalive = 5  # seconds an idle keep-alive connection stays open (gthread only; the sync worker closes each one)
 max_requests = 2000  # a worker is replaced after this many requests, so slow memory growth never builds up
-max_requests_jitter = 200  # ... plus up to this many, so the workers are not all replaced at once
+max_requests_jitter = 1000  # ... plus up to this many: workers sharing the load evenly are replaced far apart
 worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None  # heartbeats in memory, not on a disk
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "").strip().lower() in TRUE else None  # nginx logs
 # The client as nginx forwarded it, the request line, status, size and the time taken in microseconds.

@@ -180,7 +180,7 @@ def test_gunicorn_conf_runs_one_worker_without_redis_and_2_per_core_plus_1_with_
     assert (config.threads, config.worker_class.__name__) == (1, "SyncWorker")
     assert config.bind == ["127.0.0.1:8000"]
     assert (config.timeout, config.graceful_timeout, config.keepalive) == (30, 30, 5)
-    assert (config.max_requests, config.max_requests_jitter) == (2000, 200)
+    assert (config.max_requests, config.max_requests_jitter) == (2000, 1000)
     assert config.worker_tmp_dir == (SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None)
     assert config.accesslog is None  # nginx keeps the access log
     assert config.forwarded_allow_ips == ["127.0.0.1"]
