@@ -1,6 +1,8 @@
 """Replies under one comment: the thread page shows the first few and a link to all of them, read a page at a
 time, with or without htmx, and never a hidden one to those who may not see it."""
 
+import pytest
+
 from community.extensions import db
 from community.moderation.models import Action
 from community.moderation.services import moderate
@@ -72,3 +74,15 @@ def test_a_reply_has_no_replies_page(client, thread, resident, other_resident):
     _, replies = _answered(thread, resident, other_resident, 1)
     assert client.get(f"/comments/{replies[0].id}/replies").status_code == 404
     assert client.get("/comments/99999999/replies").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["visitor", "resident", "deputy", "moderator", "admin"])
+def test_every_role_opens_the_replies_and_only_moderators_those_of_a_hidden_comment(
+    client_as, thread, resident, other_resident, moderator, role
+):
+    parent, _ = _answered(thread, resident, other_resident, 2)
+    assert client_as(role).get(f"/comments/{parent.id}/replies").status_code == 200
+    moderate(moderator, Action.HIDE, "Қорлау", thread, parent)
+    db.session.commit()
+    expected = 200 if role in ("moderator", "admin") else 404
+    assert client_as(role).get(f"/comments/{parent.id}/replies").status_code == expected
