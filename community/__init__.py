@@ -117,8 +117,10 @@ def register_request_hooks(app: Flask) -> None:
     from community.core.htmx import add_vary
     from community.core.i18n import remember_language
     from community.core.mail import deliver_after_response
+    from community.core.pagecache import fill_token_slots
     from community.core.security import add_security_headers
 
+    app.after_request(fill_token_slots)
     app.after_request(remember_language)
     app.after_request(add_vary)
     app.after_request(add_security_headers)
@@ -129,9 +131,10 @@ def register_templates(app: Flask) -> None:
     """Template filters and globals: formatting, Markdown, the permission rules and absolute addresses; static
     files' addresses carry a fingerprint of their content (core/assets.py)."""
     from community.core.assets import add_static_fingerprint
+    from community.core.htmx import wants_fragment
     from community.core.i18n import register_filters
-    from community.core.pagecache import page_csrf_token
-    from community.core.permissions import RULES
+    from community.core.pagecache import page_csrf_token, shared_part
+    from community.core.permissions import RULES, viewer_kind
     from community.core.text import stored_excerpt, stored_html
     from community.core.urls import absolute_url
 
@@ -142,6 +145,9 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.globals.update(RULES)
     app.jinja_env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(16)
     app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.globals["shared_part"] = shared_part
+    app.jinja_env.globals["viewer_kind"] = viewer_kind
+    app.jinja_env.globals["wants_fragment"] = wants_fragment  # a form loaded into a page, or a page of its own
     # Flask-WTF gives templates `csrf_token` through a context processor; this one comes later and wins: a
     # placeholder in pages shared with visitors, each visitor's own token everywhere else.
     app.context_processor(lambda: {"csrf_token": page_csrf_token})

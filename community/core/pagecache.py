@@ -8,16 +8,21 @@ HEAD are never served a copy. The one part of such a page that differs per visit
 a placeholder and filled in for each visitor; a copy in which a visitor's real token was printed is not kept. What
 depends on the clock alone (upcoming events, "2 hours ago") is at most a minute old: a copy lives one minute. The
 copies a worker keeps are bounded in bytes.
+
+People signed in get their pages fresh, but the parts of them that look the same to everyone in the same position
+(a comment as seen by a resident who neither wrote nor supported it; a list's rows) come from shared parts
+(`shared_part`, a template's `{% call shared_part(name, key…) %}`), kept the same way under the same version.
 """
 
 import secrets
 import time
 from functools import wraps
 
-from flask import g, make_response, request, session
+from flask import Response, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -32,6 +37,8 @@ TOKEN_SLOT = f"csrf-slot-{secrets.token_hex(16)}"  # per process, so no text any
 LARGEST_COPY = 1_000_000  # bytes; bigger pages are rendered each time
 KEPT_BYTES = 32_000_000  # all of a worker's copies together
 LIFETIME = 60  # seconds a copy may show what depends on the clock
+KEPT_PART_BYTES = 16_000_000  # all of a worker's shared parts together
+VERSION_READ = "content_version_read"
 
 
 class ContentVersion(db.Model):
@@ -44,12 +51,13 @@ class ContentVersion(db.Model):
 
 
 class SharedPages(RenderedCopies):
-    """The rendered visitor pages this worker keeps, (status, headers, body) by key, the oldest forgotten first
-    beyond a number of copies or of bytes."""
+    """The rendered visitor pages this worker keeps, (status, headers, body) by key, or the shared parts, text by
+    key; the oldest forgotten first beyond a number of copies or of bytes."""
 
-    def __init__(self, size: int, budget: int):
+    def __init__(self, size: int, budget: int, measure=lambda copy: len(copy[2])):
         super().__init__(size)
         self.budget = budget
+        self.measure = measure
         self.kept_bytes = 0
 
     def put(self, tag: str, copy) -> None:
@@ -58,10 +66,10 @@ class SharedPages(RenderedCopies):
             if tag in self.copies:
                 return
             self.copies[tag] = copy
-            self.kept_bytes += len(copy[2])
+            self.kept_bytes += self.measure(copy)
             while self.copies and (len(self.copies) > self.size or self.kept_bytes > self.budget):
-                _, (_, _, body) = self.copies.popitem(last=False)
-                self.kept_bytes -= len(body)
+                _, forgotten = self.copies.popitem(last=False)
+                self.kept_bytes -= self.measure(forgotten)
 
     def clear(self) -> None:
         """Forget every copy."""
@@ -71,11 +79,15 @@ class SharedPages(RenderedCopies):
 
 
 PAGES = SharedPages(size=512, budget=KEPT_BYTES)
+PARTS = SharedPages(size=20_000, budget=KEPT_PART_BYTES, measure=len)
 
 
 def content_version() -> int | None:
-    """The version of the public content, from one read of one row."""
-    return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
+    """The version of the public content, from one read of one row; read once per transaction."""
+    info = db.session.info
+    if VERSION_READ not in info:
+        info[VERSION_READ] = db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
+    return info[VERSION_READ]
 
 
 def page_csrf_token() -> str:
@@ -115,6 +127,36 @@ def _answer(status: int, headers: list, body: bytes):
     response.headers.extend(headers)
     response.headers.pop("Content-Length", None)
     response.set_data(response.get_data())  # recomputes Content-Length
+    return response
+
+
+def shared_part(name: str, *key, caller) -> Markup:
+    """A part of a page rendered once per worker, content version, minute and language for everyone its key names
+    alike (a template's `{% call shared_part("comment", comment.id, viewer_kind(current_user), …) %}`): the key must
+    hold every fact about the viewer the part looks at. CSRF tokens in it are placeholders, filled in for each
+    response. A transaction that has written public content and not committed renders its parts fresh."""
+    version = None if db.session.info.get(WRITTEN) else content_version()
+    if version is None:
+        return caller()
+    tag = f"{version}|{int(time.time() // LIFETIME)}|{get_locale()}|{name}|{key}"
+    html = PARTS.get(tag)
+    if html is None:
+        shared_already = g.get("rendering_shared", False)
+        g.rendering_shared = True
+        try:
+            html = caller()  # Markup: the template escaped what it printed
+        finally:
+            g.rendering_shared = shared_already
+        PARTS.put(tag, html)
+    g.token_slots = True
+    return html
+
+
+def fill_token_slots(response: Response) -> Response:
+    """After a page made with shared parts: this person's CSRF token in their placeholders."""
+    if g.pop("token_slots", False) and not g.get("rendering_shared") and not response.direct_passthrough:
+        if not response.is_streamed and response.mimetype == "text/html":
+            response.set_data(_filled(response.get_data()))
     return response
 
 
@@ -188,6 +230,12 @@ def _forget_writes(session, previous_transaction) -> None:
     made before it."""
     if previous_transaction.parent is None:
         session.info.pop(WRITTEN, None)
+        session.info.pop(VERSION_READ, None)
+
+
+def _forget_version_read(session) -> None:
+    """After a commit the version may have moved: the next part reads it again."""
+    session.info.pop(VERSION_READ, None)
 
 
 def content_changed(session) -> None:
@@ -204,3 +252,4 @@ def watch_content_writes() -> None:
     event.listen(Session, "after_flush", _note_flush)
     event.listen(Session, "before_commit", _move_version)
     event.listen(Session, "after_soft_rollback", _forget_writes)
+    event.listen(Session, "after_commit", _forget_version_read)

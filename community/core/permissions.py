@@ -210,6 +210,14 @@ def can_see_question_author(user) -> bool:
     return can_moderate(user)
 
 
+def viewer_kind(user) -> str:
+    """Every fact about a viewer the rules look at, except what they own: visitor, or role and suspension; parts of
+    pages shared among viewers (core/pagecache.py `shared_part`) are kept per kind."""
+    if not _is_signed_in(user):
+        return "visitor"
+    return f"{user.role.value}{'-suspended' if user.is_suspended else ''}"
+
+
 RULES = {name: rule for name, rule in globals().items() if name.startswith("can_") and callable(rule)}
 
 

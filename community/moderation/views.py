@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from community.accounts.models import User
 from community.core.forms import ReasonForm
-from community.core.htmx import redirect_to, render
+from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import page_number
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_close_thread, can_flag, can_lock_or_pin_thread, can_moderate, ensure
@@ -49,24 +49,37 @@ def _require_moderator() -> None:
     ensure(can_moderate(current_user))
 
 
-@bp.post("/threads/<int:thread_id>/flag", endpoint="flag_thread")
-@bp.post("/comments/<int:comment_id>/flag", endpoint="flag_comment")
+@bp.route("/threads/<int:thread_id>/flag", endpoint="flag_thread", methods=["GET", "POST"])
+@bp.route("/comments/<int:comment_id>/flag", endpoint="flag_comment", methods=["GET", "POST"])
 @limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def report(thread_id: int | None = None, comment_id: int | None = None):
-    """Flag a thread or comment with a reason; signed-in users, once per item."""
+    """Flag a thread or comment with a reason, once per item; signed-in users. The form is a page of its own
+    without JavaScript and comes in place with htmx, where the thanks replace it."""
     comment = comment_for(comment_id, current_user) if comment_id else None
     thread = comment.thread if comment else thread_for(thread_id, current_user)
     ensure(can_flag(current_user, comment or thread))
     form = FlagForm()
-    if not form.validate_on_submit():
-        abort(400)
-    added = flag(current_user, thread, comment, FlagReason(form.reason.data), form.note.data or "")
-    db.session.commit()
-    if added:
-        flash(_("Thank you. The moderators will look at it."), "success")
-    else:
-        flash(_("You have already reported this."), "info")
-    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
+    if form.validate_on_submit():
+        added = flag(current_user, thread, comment, FlagReason(form.reason.data), form.note.data or "")
+        db.session.commit()
+        message = _("Thank you. The moderators will look at it.") if added else _("You have already reported this.")
+        anchor = comment.anchor if comment else None
+        back = url_for("threads.show", thread_id=thread.id, slug=thread.slug, _anchor=anchor)
+        return fragment_or_redirect(
+            lambda: render("moderation/report.html", block="done", message=message, thread=thread, comment=comment),
+            back,
+            message,
+            "success" if added else "info",
+        )
+    status = INVALID if form.is_submitted() else 200
+    action = (
+        url_for("moderation.flag_comment", comment_id=comment.id)
+        if comment
+        else url_for("moderation.flag_thread", thread_id=thread.id)
+    )
+    return render(
+        "moderation/report.html", block="form", status=status, form=form, thread=thread, comment=comment, action=action
+    )
 
 
 @bp.get("/moderation/")

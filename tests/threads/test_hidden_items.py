@@ -151,7 +151,7 @@ def test_the_buttons_go_by_the_same_rules(client_as, thread, resident, moderator
     page = moderator_client.get(f"/threads/{thread.id}?lang=en").get_data(as_text=True)
     assert f"/comments/{comment.id}/support" in page and f"/comments/{hidden.id}/support" not in page
     assert f"/comments/{comment.id}/flag" in page and f"/comments/{hidden.id}/flag" not in page
-    assert f'name="parent_id" value="{comment.id}"' in page and f'name="parent_id" value="{hidden.id}"' not in page
+    assert f"/comments/{comment.id}/reply" in page and f"/comments/{hidden.id}/reply" not in page
     assert f"/moderation/comments/{hidden.id}/restore" in page
 
     moderate(moderator, _action("hide"), "Жарнама", thread)

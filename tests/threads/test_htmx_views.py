@@ -43,7 +43,6 @@ def test_pages_and_fragments(app, login_as, resident, other_resident, urls, who,
         ("moderator", "/threads/{t}/close", {"reason": "Қайталанған тақырып"}),
         ("commenter", "/comments/{c}/delete", {}),
         ("moderator", "/moderation/threads/{t}/pin", {"reason": "Маңызды"}),
-        ("author", "/comments/{c}/flag", {"reason": "spam"}),
         ("addressed deputy", "/threads/{t}/answer", {"answer-body": "Жауап мәтіні", "answer-submission_key": "k"}),
     ],
 )
@@ -55,6 +54,18 @@ def test_actions_answer_htmx_with_hx_redirect(
     response = client.submit(url.format(**urls), data, headers=HTMX)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"].startswith("/threads/") or response.headers["HX-Redirect"] == "/moderation/"
+
+
+def test_a_report_sent_from_its_form_in_place_is_thanked_in_place(app, login_as, resident, urls):
+    client = login_as(resident, with_client=app.test_client())
+    form = client.get(f"/comments/{urls['c']}/flag?lang=en", headers=HTMX).get_data(as_text=True)
+    assert "<html" not in form and 'name="reason"' in form and 'hx-post="/comments/' in form
+    response = client.submit(f"/comments/{urls['c']}/flag?lang=en", {"reason": "spam"}, headers=HTMX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "HX-Redirect" not in response.headers
+    assert 'role="status"' in html and "The moderators will look at it." in html and "<form" not in html
+    again = client.submit(f"/comments/{urls['c']}/flag?lang=en", {"reason": "spam"}, headers=HTMX)
+    assert "You have already reported this." in again.get_data(as_text=True)
 
 
 def test_follow_toggles_in_place(app, login_as, other_resident, urls):

@@ -1,6 +1,6 @@
-"""Thread pages: the list, starting a thread, a thread with its comments, and every action on them."""
+"""The issues: the list, starting and editing one, a thread page, the thread's own actions and the feed."""
 
-from flask import abort, current_app, flash, g, make_response, render_template, request, url_for
+from flask import current_app, flash, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,15 +9,10 @@ from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import page_number
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import (
-    can_answer_officially,
     can_close_thread,
-    can_comment,
-    can_delete_comment,
-    can_edit_comment,
     can_edit_thread,
     can_follow,
     can_reopen_thread,
-    can_reply,
     can_resolve_thread,
     can_start_thread,
     can_support,
@@ -25,36 +20,26 @@ from community.core.permissions import (
 )
 from community.core.security import action_limit, is_local_url, made_new_post, posting_limit, user_or_address_key
 from community.extensions import db, limiter
-from community.moderation.models import FlagReason
 from community.places.services import all_localities, tree_order
 from community.threads import bp
-from community.threads.forms import CommentEditForm, CommentForm, ThreadForm
+from community.threads.forms import CommentForm, ThreadForm
 from community.threads.models import Category, ThreadState
 from community.threads.services import (
     ThreadFilters,
-    add_comment,
-    comment_for,
     comments_page,
-    delete_comment,
     deputies,
-    edit_comment,
     edit_thread,
     follow_thread,
     official_answers,
     ordered_threads,
-    page_of,
     pinned_threads,
-    post_official_answer,
-    replies_page,
     start_thread,
-    support_comment,
     support_thread,
     thread_for,
     thread_page,
     threads_found,
     unfollow_thread,
     viewer_marks,
-    withdraw_comment_support,
     withdraw_thread_support,
 )
 
@@ -64,10 +49,6 @@ FEED_LENGTH = 20
 
 def _thread_limit() -> str:
     return posting_limit("THREAD")
-
-
-def _comment_limit() -> str:
-    return posting_limit("COMMENT")
 
 
 @bp.get("/threads/")
@@ -150,14 +131,13 @@ def edit_issue(thread_id: int):
     return render("threads/edit.html", block="form", status=status, form=form, thread=thread)
 
 
-def _thread_context(thread, page: int, comment_form=None, answer_form=None, reason_form=None) -> dict:
+def thread_context(thread, page: int, comment_form=None, answer_form=None, reason_form=None) -> dict:
     """Everything the thread page and its fragments show."""
     pagination, replies, earlier_replies = comments_page(thread, page, current_user)
     shown = list(pagination.items) + [reply for group in replies.values() for reply in group]
     return {
         "thread": thread,
         "official": official_answers(thread),
-        "flag_reasons": list(FlagReason),
         "pagination": pagination,
         "replies": replies,
         "earlier_replies": earlier_replies,
@@ -174,110 +154,11 @@ def _thread_context(thread, page: int, comment_form=None, answer_form=None, reas
 def show(thread_id: int, slug: str | None = None):
     """Show a thread with its comments, 50 a page; hidden threads are 404 except to moderators."""
     thread = thread_for(thread_id, current_user)
-    context = _thread_context(thread, page_number(request.args))
+    context = thread_context(thread, page_number(request.args))
     return render("threads/show.html", block="comments", **context)
 
 
-@bp.get("/comments/<int:comment_id>/replies")
-@shared_with_visitors
-def replies(comment_id: int):
-    """All the replies to a comment, 50 at a time (the thread page shows the first few); anyone who may see it."""
-    parent = comment_for(comment_id, current_user)
-    if parent.parent_id is not None:
-        abort(404)
-    page = replies_page(parent, current_user, request.args)
-    thread = thread_for(parent.thread_id, current_user)
-    return render(
-        "threads/replies.html",
-        block="replies",
-        thread=thread,
-        parent=parent,
-        page=page,
-        marks=viewer_marks(current_user, thread, page.items),
-        flag_reasons=list(FlagReason),
-        comment_form=CommentForm(formdata=None),
-    )
-
-
-@bp.post("/threads/<int:thread_id>/comments")
-@limiter.limit(_comment_limit, key_func=user_or_address_key, scope="comment-user", deduct_when=made_new_post)
-@limiter.limit(lambda: current_app.config["COMMENT_ADDRESS_LIMIT"], scope="comment-address", deduct_when=made_new_post)
-def comment(thread_id: int):
-    """Add a comment or a reply; htmx gets the comments section back, others go to the new comment."""
-    thread = thread_for(thread_id, current_user)
-    ensure(can_comment(current_user, thread))
-    form = CommentForm()
-    if form.validate_on_submit():
-        parent = comment_for(int(form.parent_id.data), current_user) if form.parent_id.data else None
-        if parent is not None and parent.parent_id is not None:
-            parent = comment_for(parent.parent_id, current_user)  # replies stay one level deep
-        if parent is not None and parent.thread_id != thread.id:
-            abort(404)
-        if parent is not None:
-            ensure(can_reply(current_user, parent))
-        new_comment, g.new_post = add_comment(
-            thread, current_user, form.body.data, form.submission_key.data, parent=parent
-        )
-        db.session.commit()
-        page = page_of(new_comment)
-        target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page, _anchor=new_comment.anchor)
-        return fragment_or_redirect(
-            lambda: render("threads/show.html", block="comments", **_thread_context(thread, page)),
-            target,
-            _("Your comment is published."),
-        )
-    return render(
-        "threads/show.html", block="comments", status=INVALID, **_thread_context(thread, 1, comment_form=form)
-    )
-
-
-@bp.post("/threads/<int:thread_id>/answer")
-def answer(thread_id: int):
-    """Post the official answer: the deputy the thread is addressed to, or a moderator."""
-    thread = thread_for(thread_id, current_user)
-    ensure(can_answer_officially(current_user, thread))
-    form = CommentForm(prefix="answer")
-    if form.validate_on_submit():
-        post_official_answer(thread, current_user, form.body.data, form.submission_key.data)
-        db.session.commit()
-        flash(_("The official answer is published."), "success")
-        return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
-    return render("threads/show.html", block="comments", status=INVALID, **_thread_context(thread, 1, answer_form=form))
-
-
-@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
-def edit(comment_id: int):
-    """Edit one's own comment; it is marked edited."""
-    comment = comment_for(comment_id, current_user)
-    ensure(can_edit_comment(current_user, comment))
-    form = CommentEditForm(obj=comment)
-    if form.validate_on_submit():
-        edit_comment(comment, form.body.data)
-        db.session.commit()
-        flash(_("Your comment is saved."), "success")
-        return redirect_to(_comment_url(comment))
-    status = INVALID if form.is_submitted() else 200
-    return render("threads/edit_comment.html", block="form", status=status, form=form, comment=comment)
-
-
-@bp.post("/comments/<int:comment_id>/delete")
-def delete(comment_id: int):
-    """Delete one's own comment; a placeholder stays where it has replies."""
-    comment = comment_for(comment_id, current_user)
-    ensure(can_delete_comment(current_user, comment))
-    thread = comment.thread
-    delete_comment(comment)
-    db.session.commit()
-    flash(_("Your comment is deleted."), "success")
-    return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug) + "#comments")
-
-
-def _comment_url(comment) -> str:
-    thread = comment.thread
-    return url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page_of(comment), _anchor=comment.anchor)
-
-
-def _toggled(undo: bool, do, undo_action, subject, template: str, block: str, back: str, comment=None):
+def toggle_and_answer(undo: bool, do, undo_action, subject, template: str, block: str, back: str, comment=None):
     """Apply a once-per-user toggle, commit, and answer htmx with the swapped button, others with a redirect."""
     (undo_action if undo else do)(current_user, subject)
     db.session.commit()
@@ -299,7 +180,7 @@ def toggle_thread_support(thread_id: int):
     """Support a thread once, or take the support back; the button swaps in place with htmx."""
     thread = thread_for(thread_id, current_user)
     ensure(can_support(current_user, thread))
-    return _toggled(
+    return toggle_and_answer(
         request.endpoint.endswith(".unsupport_thread"),
         support_thread,
         withdraw_thread_support,
@@ -307,25 +188,6 @@ def toggle_thread_support(thread_id: int):
         "threads/show.html",
         "thread_support",
         url_for("threads.show", thread_id=thread.id, slug=thread.slug),
-    )
-
-
-@bp.post("/comments/<int:comment_id>/support", endpoint="support_comment")
-@bp.post("/comments/<int:comment_id>/unsupport", endpoint="unsupport_comment")
-@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
-def toggle_comment_support(comment_id: int):
-    """Support a comment once, or take the support back; the button swaps in place with htmx."""
-    comment = comment_for(comment_id, current_user)
-    ensure(can_support(current_user, comment))
-    return _toggled(
-        request.endpoint.endswith(".unsupport_comment"),
-        support_comment,
-        withdraw_comment_support,
-        comment,
-        "threads/_comment.html",
-        "comment_support",
-        _comment_url(comment),
-        comment=comment,
     )
 
 
@@ -339,7 +201,7 @@ def toggle_follow(thread_id: int):
     back = request.form.get("next", "")
     if not is_local_url(back):
         back = url_for("threads.show", thread_id=thread.id, slug=thread.slug)
-    return _toggled(
+    return toggle_and_answer(
         request.endpoint.endswith(".unfollow"),
         follow_thread,
         unfollow_thread,
@@ -373,7 +235,7 @@ def close_or_reopen(thread_id: int):
     ensure(can_reopen_thread(current_user, thread) if reopening else can_close_thread(current_user, thread))
     form = ReasonForm()
     if not form.validate_on_submit():
-        return render("threads/show.html", status=INVALID, **_thread_context(thread, 1, reason_form=form))
+        return render("threads/show.html", status=INVALID, **thread_context(thread, 1, reason_form=form))
     new_state = ThreadState.OPEN if reopening else ThreadState.CLOSED
     thread.move_to(new_state, current_user, form.reason.data)
     record_action(current_user, Action.REOPEN if reopening else Action.CLOSE, form.reason.data, thread=thread)
