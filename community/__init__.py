@@ -71,14 +71,15 @@ def register_extensions(app: Flask) -> None:
 
 
 def _unauthorized():
-    """Send a visitor to the login page, by HX-Redirect for htmx requests."""
-    from flask import flash, request, url_for
+    """Send a visitor to the login page, by HX-Redirect for htmx requests, to come back to the page they were on."""
+    from flask import flash, url_for
     from flask_babel import gettext as _
 
     from community.core.htmx import redirect_to
+    from community.core.urls import return_address
 
     flash(_("Please sign in to continue."), "info")
-    return redirect_to(url_for("accounts.login", next=request.full_path.rstrip("?")))
+    return redirect_to(url_for("accounts.login", next=return_address()))
 
 
 class DatabaseInt(IntegerConverter):
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     from community.events import bp as events_bp
     from community.home import bp as home_bp
     from community.moderation import bp as moderation_bp
+    from community.pages import bp as pages_bp
     from community.places import bp as places_bp
     from community.pledges import bp as pledges_bp
     from community.threads import bp as threads_bp
@@ -109,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pledges_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(dialogues_bp)
+    app.register_blueprint(pages_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -136,7 +139,7 @@ def register_templates(app: Flask) -> None:
     from community.core.pagecache import page_csrf_token, shared_part
     from community.core.permissions import RULES, viewer_kind
     from community.core.text import stored_excerpt, stored_html
-    from community.core.urls import absolute_url
+    from community.core.urls import absolute_url, return_address
 
     register_filters(app)
     # Users' Markdown is printed as stored when written (core/text.py `StoredMarkdown`), never rendered per read.
@@ -145,6 +148,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.globals.update(RULES)
     app.jinja_env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(16)
     app.jinja_env.globals["absolute_url"] = absolute_url
+    app.jinja_env.globals["return_address"] = return_address
     app.jinja_env.globals["shared_part"] = shared_part
     app.jinja_env.globals["viewer_kind"] = viewer_kind
     app.jinja_env.globals["wants_fragment"] = wants_fragment  # a form loaded into a page, or a page of its own

@@ -99,6 +99,7 @@ class Config:
     PRODUCTION = ENV == "production"
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SITE_NAME = os.environ.get("SITE_NAME", "Халық үні")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "info@halyk-uni.kz")  # on the contact, rules and privacy pages
     DEFAULT_LOCALITY = os.environ.get("DEFAULT_LOCALITY", "almaty-region")
     # Where the site is served: every absolute URL is built from it, and requests for other hosts are refused.
     SITE_URL = os.environ.get("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:5000").strip()
@@ -114,8 +115,13 @@ class Config:
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "halyk")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_ATTEMPTS_LIMIT = "10 per 10 minutes"
-    REGISTRATION_LIMIT = "5 per hour"
+    # Per address, high: a hall on one Wi-Fi or a mobile operator's shared address registers many people at once;
+    # the per-e-mail limit and the mailed link keep one inbox from being flooded.
+    REGISTRATION_LIMIT = os.environ.get("REGISTRATION_LIMIT", "60 per hour")
+    REGISTRATION_EMAIL_LIMIT = "5 per hour"
     RESET_REQUEST_LIMIT = "5 per hour"
+    OWN_DATA_LIMIT = "10 per hour"  # downloads of one's own data, per account
+    ACCOUNT_DELETION_LIMIT = "10 per hour"  # tries to delete one's account (each checks a password), per account
     THREAD_LIMIT = os.environ.get("THREAD_LIMIT", "6 per hour")
     THREAD_LIMIT_NEW = os.environ.get("THREAD_LIMIT_NEW", "2 per hour")
     THREAD_ADDRESS_LIMIT = "20 per hour"

@@ -9,7 +9,7 @@ SIGNED_IN = ["resident", "deputy", "moderator", "admin"]
 
 PUBLIC = ["/", "/places/", "/places/almaty-region", "/healthz", "/robots.txt", "/auth/reset", "/users/{me}"]
 GUESTS_ONLY = ["/auth/login", "/auth/register"]
-ACCOUNT_ONLY = ["/auth/settings", "/auth/password"]
+ACCOUNT_ONLY = ["/auth/settings", "/auth/password", "/auth/data.json", "/auth/delete"]
 
 
 def visit(client_as, role, url):

@@ -2,9 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from community.accounts.services import password_is_common
 from community.core.forms import markdown_field, required
@@ -71,6 +71,10 @@ class RegistrationForm(FlaskForm):
     email = _email_field()
     display_name = _name_field()
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
+    accept_terms = BooleanField(
+        _l("I accept the rules of the site and the privacy notice"),
+        validators=[DataRequired(message=_l("To register, accept the rules of the site and the privacy notice."))],
+    )
 
 
 class LoginForm(FlaskForm):
@@ -119,3 +123,10 @@ class ProfileForm(FlaskForm):
         validators=[AnyOf(list(LANGUAGES), message=_l("Choose a language from the list."))],
     )
     bio = markdown_field(_l("About you"), 2000)
+
+
+class AccountDeletionForm(FlaskForm):
+    """Delete one's own account: the password again, and whether what one wrote goes too."""
+
+    password = PasswordField(_l("Current password"), validators=[required()])
+    remove_content = BooleanField(_l("Also remove what I wrote: my comments and the text of my issues"))

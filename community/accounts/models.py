@@ -5,8 +5,10 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String, Text, delete, func, insert
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,7 +34,8 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    display_name: Mapped[str] = mapped_column(String(80))
+    # The name as stored; pages print `display_name`, which speaks for a deleted account.
+    stored_name: Mapped[str] = mapped_column("display_name", String(80))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role), default=Role.RESIDENT)
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
@@ -44,14 +47,43 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when the owner of the address followed the link mailed at registration (or by whoever made the account).
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The version of the rules and privacy notice accepted at registration, and when; NULL for older accounts and
+    # for those made by an admin, the command line or the demo.
+    terms_version: Mapped[str | None] = mapped_column(String(20))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when the owner deleted the account: it cannot sign in, its address and name are gone, and what it wrote
+    # is shown under "Deleted user" (accounts/services.py `delete_account`).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     locality: Mapped[Locality | None] = relationship()
 
+    @hybrid_property
+    def display_name(self) -> str:
+        """The name shown to others: "Deleted user" in the reader's language once the account is deleted. In a
+        query it is the stored column."""
+        if self.deleted_at is not None:
+            return _("Deleted user")
+        return self.stored_name
+
+    @display_name.inplace.setter
+    def _set_display_name(self, value: str) -> None:
+        self.stored_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_column(cls):
+        return cls.stored_name
+
+    @property
+    def is_deleted(self) -> bool:
+        """The owner deleted the account."""
+        return self.deleted_at is not None
+
     @property
     def is_active(self) -> bool:
-        """A disabled account, or one whose owner has not yet followed the registration link, cannot sign in
-        (Flask-Login asks this)."""
-        return self.disabled_at is None and self.email_confirmed_at is not None
+        """A disabled or deleted account, or one whose owner has not yet followed the registration link, cannot
+        sign in (Flask-Login asks this)."""
+        return self.disabled_at is None and self.deleted_at is None and self.email_confirmed_at is not None
 
     @property
     def is_suspended(self) -> bool:

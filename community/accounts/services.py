@@ -28,6 +28,9 @@ from community.extensions import db
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 
+# The version of the rules (/rules) and the privacy notice (/privacy) a registration accepts: one value for both,
+# kept here alone until registration records community/pages' RULES_VERSION and PRIVACY_VERSION.
+ACCEPTED_TERMS_VERSION = "2026-11-27"
 REGISTRATION_VALID = timedelta(days=2)
 ADDRESS_CEILING = 5  # times the login limit: beyond it an address gets no password checked at all
 MAILS_PER_ADDRESS = 3  # registration and reset messages one address is sent in an hour; more are skipped
@@ -196,6 +199,7 @@ def load_session_user(user_id: str) -> User | None:
             LoginSession.token_hash == hash_token(token),
             User.id == int(user_id),
             User.disabled_at.is_(None),
+            User.deleted_at.is_(None),
         )
     )
 
@@ -223,11 +227,14 @@ def set_role(user: User, role: Role) -> None:
     user.role = role
 
 
-def register_account(email: str, display_name: str, locality_id: int | None, locale: str) -> None:
-    """A visitor's registration: start an account for a new address and mail it the link that finishes it (the
+def register_account(
+    email: str, display_name: str, locality_id: int | None, locale: str, terms_version: str = ACCEPTED_TERMS_VERSION
+) -> None:
+    """A visitor's registration, the rules and privacy notice of `terms_version` accepted (the form asks): start
+    an account for a new address, recording the acceptance on it, and mail it the link that finishes it (the
     password is chosen there, so only the address's owner can), or tell the owner of an address that has an
-    account. The same work and the same answer either way, so the form tells nobody which addresses have
-    accounts. Queues the mail; flushes."""
+    account (whose record stays as it is). The same work and the same answer either way, so the form tells nobody
+    which addresses have accounts. Queues the mail; flushes."""
     address = email.strip().lower()
     unusable = User(password_hash="")
     unusable.set_password(secrets.token_urlsafe(32))  # hashed either way, so both cases take as long
@@ -239,11 +246,14 @@ def register_account(email: str, display_name: str, locality_id: int | None, loc
             locality_id=locality_id,
             locale=locale,
             password_hash=unusable.password_hash,
+            terms_version=terms_version,
+            terms_accepted_at=utcnow(),
         )
         user, _new = insert_once(pending, email=address)  # two registrations at once make one account
     elif user.email_confirmed_at is None and user.disabled_at is None:
-        # Not finished yet: the newest registration's details and link count, the older links stop working.
+        # Not finished yet: the newest registration's details, acceptance and link count, the older links stop working.
         user.display_name, user.locality_id, user.locale = display_name.strip(), locality_id, locale
+        user.terms_version, user.terms_accepted_at = terms_version, utcnow()
         forget_links(user)
     if user.email_confirmed_at is None and user.disabled_at is None:
         _queue_link(user, "accounts/email/finish.txt", _l("Finish your account on %(site)s"), REGISTRATION_VALID)

@@ -1,11 +1,14 @@
-"""Account pages: register, sign in and out, reset and change the password, profiles."""
+"""Account pages: register, sign in and out, reset and change the password, profiles, one's own data and deleting
+one's account."""
 
 from flask import abort, current_app, flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from community.accounts import bp
 from community.accounts.forms import (
+    AccountDeletionForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -13,8 +16,11 @@ from community.accounts.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
+from community.accounts.leaving import delete_account
 from community.accounts.models import User
+from community.accounts.queries import own_data
 from community.accounts.services import (
+    ACCEPTED_TERMS_VERSION,
     TooManyLogins,
     authenticate,
     change_password,
@@ -27,25 +33,37 @@ from community.accounts.services import (
     valid_reset,
 )
 from community.core.errors import render_error
+from community.core.exports import json_sections_response
 from community.core.htmx import redirect_to, render
 from community.core.i18n import current_lang, keep_language
 from community.core.pagecache import shared_with_visitors
-from community.core.permissions import can_edit_profile, can_see_email
-from community.core.security import client_address, is_local_url
+from community.core.permissions import can_delete_account, can_download_data, can_edit_profile, can_see_email, ensure
+from community.core.security import client_address, is_local_url, user_or_address_key
+from community.core.urls import opens_with_get
 from community.extensions import db, limiter
 
 INVALID = 422
+NOT_YOURS_TO_DELETE = _l(
+    "The account of a deputy, moderator or administrator is deleted by an administrator: please write to the "
+    "site's administrators."
+)
 
 
 def _safe_next(default: str) -> str:
-    """The ?next= address when it stays on this site, else the default."""
+    """The ?next= address when it is a page of this site (never a button's POST-only address), else the default."""
     target = request.args.get("next", "")
-    return target if is_local_url(target) else default
+    return target if is_local_url(target) and opens_with_get(target) else default
 
 
 @bp.route("/auth/register", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["REGISTRATION_LIMIT"], key_func=client_address, methods=["POST"], scope="register"
+)
+@limiter.limit(
+    lambda: current_app.config["REGISTRATION_EMAIL_LIMIT"],
+    key_func=lambda: (request.form.get("email") or "").strip().lower()[:254],
+    methods=["POST"],
+    scope="register-email",
 )
 def register():
     """Start a resident's account: the address gets a link to choose a password and finish it (or, when it has
@@ -55,7 +73,9 @@ def register():
     form = RegistrationForm()
     form.locality.load_choices()
     if form.validate_on_submit():
-        register_account(form.email.data, form.display_name.data, form.locality.data, current_lang())
+        register_account(
+            form.email.data, form.display_name.data, form.locality.data, current_lang(), ACCEPTED_TERMS_VERSION
+        )
         db.session.commit()
         flash(
             _(
@@ -186,6 +206,45 @@ def settings():
         form.locale.data = current_user.locale or current_lang()
     status = INVALID if form.is_submitted() else 200
     return render("accounts/settings.html", block="form", status=status, form=form)
+
+
+@bp.get("/auth/data.json")
+@login_required
+@limiter.limit(lambda: current_app.config["OWN_DATA_LIMIT"], key_func=user_or_address_key, scope="own-data")
+def own_data_export():
+    """Download one's own account and everything one wrote or did, as a JSON file; for the signed-in owner only."""
+    ensure(can_download_data(current_user, current_user))
+    return json_sections_response(own_data(current_user), filename=f"halyk-uni-account-{current_user.id}.json")
+
+
+@bp.route("/auth/delete", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["ACCOUNT_DELETION_LIMIT"],
+    key_func=user_or_address_key,
+    methods=["POST"],
+    scope="delete-account",
+)
+def delete():
+    """Delete one's own account, the password given again (and what one wrote, when asked); then signed out
+    everywhere. Residents only: deputies, moderators and admins are told an admin handles theirs (403 on POST)."""
+    account = current_user._get_current_object()
+    allowed = can_delete_account(current_user, account)
+    if request.method == "POST" and not allowed:
+        return render_error(403, NOT_YOURS_TO_DELETE)
+    form = AccountDeletionForm()
+    if form.validate_on_submit():
+        if account.check_password(form.password.data):
+            delete_account(account, remove_content=form.remove_content.data)
+            sign_out()
+            db.session.commit()
+            flash(_("Your account is deleted and you are signed out everywhere. Thank you for taking part."), "success")
+            return redirect_to(url_for("home.index"))
+        form.password.errors.append(_("The current password is wrong."))
+    status = INVALID if form.is_submitted() else 200
+    return render(
+        "accounts/delete.html", block="form", status=status, form=form, allowed=allowed, refusal=NOT_YOURS_TO_DELETE
+    )
 
 
 @bp.get("/users/<int:user_id>")

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from collections.abc import Iterator
 
 from flask import Response, stream_with_context
 
@@ -38,6 +39,26 @@ def json_response(rows, filename: str | None = None) -> Response:
         for number, row in enumerate(rows):
             yield ("," if number else "") + json.dumps(row, ensure_ascii=False)
         yield "]"
+
+    return _named(Response(stream_with_context(parts()), mimetype="application/json"), filename)
+
+
+def json_sections_response(sections, filename: str | None = None) -> Response:
+    """Named sections, (name, value) pairs, as one UTF-8 JSON object, streamed: a value that is an iterator (a
+    query's rows, read as they come) becomes an array written a row at a time, any other value is written whole."""
+
+    def parts():
+        yield "{"
+        for number, (name, value) in enumerate(sections):
+            yield ("," if number else "") + json.dumps(name) + ":"
+            if isinstance(value, Iterator):
+                yield "["
+                for index, row in enumerate(value):
+                    yield ("," if index else "") + json.dumps(row, ensure_ascii=False)
+                yield "]"
+            else:
+                yield json.dumps(value, ensure_ascii=False)
+        yield "}"
 
     return _named(Response(stream_with_context(parts()), mimetype="application/json"), filename)
 

@@ -1,5 +1,7 @@
 """Page or fragment, decided in one place; redirects that htmx understands."""
 
+import json
+
 from flask import Response, flash, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -38,12 +40,16 @@ def redirect_to(location: str) -> Response:
 
 def fragment_or_redirect(fragment, location: str, message=None, category: str = "success", trigger: str | None = None):
     """After an action: htmx gets the fresh fragment (made by the callable; the HX-Trigger event set when named,
-    so other regions of the page refresh too), anything else the message as a flash and a redirect to the
-    location (a 303, or HX-Redirect for boosted htmx navigation)."""
+    so other regions of the page refresh too) and the message as an "announce" event, which the page says in its
+    message area as a flash would (static/js/site.js); anything else the message as a flash and a redirect to
+    the location (a 303, or HX-Redirect for boosted htmx navigation)."""
     if wants_fragment():
         response = fragment()
-        if trigger:
-            response.headers["HX-Trigger"] = trigger
+        events = {trigger: True} if trigger else {}
+        if message:
+            events["announce"] = {"message": str(message), "category": category}
+        if events:
+            response.headers["HX-Trigger"] = json.dumps(events, ensure_ascii=True)  # headers are ASCII
         return response
     if message:
         flash(str(message), category)

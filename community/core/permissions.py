@@ -45,6 +45,17 @@ def can_see_email(user, profile_user) -> bool:
     return can_edit_profile(user, profile_user)
 
 
+def can_download_data(user, account) -> bool:
+    """A signed-in user downloads their own data, and nobody else's."""
+    return _is_signed_in(user) and user.id == account.id
+
+
+def can_delete_account(user, account) -> bool:
+    """A resident deletes their own account; a deputy's, moderator's or admin's account is an admin's to handle
+    (their pledges, answers and actions are public records)."""
+    return can_download_data(user, account) and account.role is Role.RESIDENT and account.deleted_at is None
+
+
 def can_take_part(user) -> bool:
     """Signed-in users who are not suspended may post, support and flag."""
     return _is_signed_in(user) and not user.is_suspended
@@ -128,8 +139,12 @@ def can_close_thread(user, thread) -> bool:
 
 
 def can_reopen_thread(user, thread) -> bool:
-    """Moderators reopen threads that are not hidden (resolved or closed ones: the move says)."""
-    return can_moderate(user) and _takes_writes(thread)
+    """Moderators reopen threads that are not hidden (resolved or closed ones: the move says); the author reopens
+    their own resolved issue when it turns out not to be (a closed one is the moderators' decision)."""
+    if not _takes_writes(thread):
+        return False
+    own_resolved = thread.author_id == getattr(user, "id", None) and thread.state.value == "resolved"
+    return can_moderate(user) or (can_take_part(user) and own_resolved)
 
 
 def can_lock_or_pin_thread(user, thread) -> bool:

@@ -5,7 +5,12 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask.globals import request_ctx
-from werkzeug.routing import MapAdapter
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import MapAdapter, RequestRedirect
+
+from community.core.security import is_local_url
+
+GUEST_PAGES = ("/auth/login", "/auth/register", "/auth/reset")  # a sign-in never returns to these
 
 
 def absolute_url(endpoint: str, **values) -> str:
@@ -33,3 +38,38 @@ def bind_urls_to_site() -> None:
 def _site_adapter() -> MapAdapter:
     site = urlsplit(current_app.config["SITE_URL"])
     return current_app.url_map.bind(site.netloc, url_scheme=site.scheme)
+
+
+def opens_with_get(path: str) -> bool:
+    """True when a local address names a page, a route that answers GET (a sign-in never leads to a 405)."""
+    parts = urlsplit(path)
+    try:
+        _site_adapter().match(parts.path, method="GET")
+    except RequestRedirect:
+        return True  # /threads → /threads/
+    except (NotFound, MethodNotAllowed):
+        return False
+    return True
+
+
+def local_page(address: str | None) -> str | None:
+    """This site's page named by a full address (a Referer, htmx's HX-Current-URL) as a local path with its query,
+    or None for another site's address or one that is not a page."""
+    if not address:
+        return None
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or parts.netloc != urlsplit(current_app.config["SITE_URL"]).netloc:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if is_local_url(path) and opens_with_get(path) else None
+
+
+def return_address() -> str | None:
+    """Where a visitor comes back to after signing in: the page asked for, or for a button (a POST) the page it
+    was on, as htmx or the browser names it; None when that is unknown or not this site's, and on the pages of
+    signing in and registering. Also a template global, for the "Sign in" links."""
+    if request.method in ("GET", "HEAD"):
+        query = request.query_string.decode("utf-8", "replace")  # raw bytes in a query are the sender's to choose
+        path = request.path + (f"?{query}" if query else "")
+        return path if is_local_url(path) and not path.startswith(GUEST_PAGES) else None
+    return local_page(request.headers.get("HX-Current-URL")) or local_page(request.referrer)

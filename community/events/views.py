@@ -120,14 +120,17 @@ def registration(event_id: int):
     ensure(True if leaving else can_register(current_user, event))
     if leaving:
         cancel_registration(current_user, event)
+        message = _("You are no longer registered.")
     else:
-        register(current_user, event)
+        placed = register(current_user, event).state is RegistrationState.GOING
+        message = _("You are registered. See you there!") if placed else _("You are on the waiting list.")
     db.session.commit()
     return fragment_or_redirect(
         lambda: render(
             "events/show.html", block="registration", **_event_context(event_or_404(event_id, current_user))
         ),
         url_for("events.show", event_id=event.id),
+        message,
     )
 
 

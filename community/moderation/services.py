@@ -176,3 +176,16 @@ def log_page(page: int):
         .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
     )
     return db.paginate(statement, page=page, per_page=LOG_PER_PAGE, error_out=False)
+
+
+def suspension_reason(user: User) -> str | None:
+    """Why a suspended user may not post: the reason of their latest suspension; None when they are not suspended.
+    One query, for suspended users only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_suspended:
+        return None
+    return db.session.scalar(
+        db.select(ModerationAction.reason)
+        .where(ModerationAction.user_id == user.id, ModerationAction.action == Action.SUSPEND)
+        .order_by(ModerationAction.id.desc())
+        .limit(1)
+    )

@@ -9,16 +9,24 @@ from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import page_number
 from community.core.pagecache import shared_with_visitors
-from community.core.permissions import can_close_thread, can_flag, can_lock_or_pin_thread, can_moderate, ensure
+from community.core.permissions import (
+    can_close_thread,
+    can_flag,
+    can_lock_or_pin_thread,
+    can_moderate,
+    can_see_hidden,
+    ensure,
+)
 from community.core.security import action_limit, user_or_address_key
 from community.extensions import db, limiter
 from community.moderation import bp
 from community.moderation.forms import FlagForm, SuspendForm
 from community.moderation.models import Action, FlagReason
-from community.moderation.services import flag, log_page, moderate, queue, suspend
+from community.moderation.services import flag, log_page, moderate, queue, suspend, suspension_reason
 from community.threads.services import comment_for, thread_for
 
 INVALID = 422
+bp.add_app_template_global(suspension_reason)  # the notice a suspended user sees where a form would be
 THREAD_ACTIONS = {
     a.value: a
     for a in (
@@ -62,6 +70,15 @@ def report(thread_id: int | None = None, comment_id: int | None = None):
     if form.validate_on_submit():
         added = flag(current_user, thread, comment, FlagReason(form.reason.data), form.note.data or "")
         db.session.commit()
+        if (comment or thread).is_hidden and not can_see_hidden(current_user):
+            # Their report was the one that hid it: say so, where they can still go (the thread is a 404 now).
+            flash(_("Thank you. After several reports it is hidden until a moderator looks at it."), "success")
+            gone_to = (
+                url_for("threads.index")
+                if thread.is_hidden
+                else url_for("threads.show", thread_id=thread.id, slug=thread.slug)
+            )
+            return redirect_to(gone_to)
         message = _("Thank you. The moderators will look at it.") if added else _("You have already reported this.")
         anchor = comment.anchor if comment else None
         back = url_for("threads.show", thread_id=thread.id, slug=thread.slug, _anchor=anchor)

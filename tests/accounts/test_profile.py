@@ -50,3 +50,10 @@ def test_a_disabled_account_has_no_public_profile(client, resident):
     disable_user(resident)
     db.session.commit()
     assert client.get(f"/users/{resident.id}").status_code == 404
+
+
+def test_an_admin_on_someone_elses_profile_gets_no_link_to_their_own_settings(client_as, admin, resident):
+    page = client_as(admin).get(f"/users/{resident.id}?lang=en").text
+    assert 'href="/auth/settings"' not in page.split("<main")[1] and "Edit profile" not in page
+    own = client_as(resident).get(f"/users/{resident.id}?lang=en").text
+    assert "Edit profile" in own

@@ -24,6 +24,7 @@ def test_register_log_out_and_log_in_with_htmx(page, site, mail_to):
     page.get_by_label("Name shown to others").fill("Браузер Тестов")
     village = page.locator("#locality option").nth(3).get_attribute("value")
     page.get_by_label("Where you live").select_option(value=village)
+    page.get_by_label("I accept the rules of the site and the privacy notice").check()
     page.get_by_role("button", name="Register").click()
     page.wait_for_url(f"{site}/auth/login")
     assert page.get_by_text(f"We have sent a message to {email}").is_visible()

@@ -14,9 +14,11 @@ def test_register_and_cancel_without_a_reload(page, site):
     page.wait_for_load_state()
     page.goto(page.url.split("?")[0] + "?lang=en")
     page.get_by_role("button", name="Register").click()
-    page.get_by_text("You are registered.").wait_for()
+    page.get_by_text("You are registered.", exact=True).wait_for()
+    page.locator("#flashes", has_text="You are registered. See you there!").wait_for()  # said to screen readers
     page.get_by_role("button", name="Cancel my registration").click()
     page.get_by_role("button", name="Register").wait_for()
+    page.locator("#flashes", has_text="You are no longer registered.").wait_for()
     assert navigations(page) == 1
 
 

@@ -149,7 +149,7 @@ def test_commands_and_mail_sent_after_an_answer_take_the_write_lock_at_once(app,
         assert deliver_queued() == 1
     assert_opened_with(opened, "BEGIN IMMEDIATE")
     client = app.test_client()
-    data = {"email": "asel.n@example.kz", "display_name": "Әсел", "locality": locality}
+    data = {"email": "asel.n@example.kz", "display_name": "Әсел", "locality": locality, "accept_terms": "y"}
     data["csrf_token"] = client.csrf_token()
     with transactions_opened() as opened:
         assert client.post("/auth/register", data=data).status_code == 303  # its mail leaves after the answer

@@ -55,3 +55,32 @@ def test_htmx_errors_are_shown_in_the_message_area(client):
     response = client.get("/users/999999", headers=HTMX)
     assert response.headers["HX-Retarget"] == "#flashes"
     assert response.headers["HX-Reswap"] == "innerHTML"
+
+
+def _announced(response) -> dict:
+    import json
+
+    header = response.headers["HX-Trigger"]
+    assert header.isascii()  # a header carries Kazakh escaped
+    return json.loads(header)["announce"]
+
+
+def test_what_an_action_did_is_announced_with_its_fragment(client_as, thread, other_resident):
+    client = client_as(other_resident)
+    data = {"body": "Хабарланатын пікір", "submission_key": "announce-1"}
+    response = client.submit(f"/threads/{thread.id}/comments", data, headers=HTMX)
+    assert response.status_code == 200 and "<html" not in response.text
+    assert _announced(response) == {"message": "Пікіріңіз жарияланды.", "category": "success"}
+    assert "data-focus-after-swap" in response.text  # the new comment takes the focus
+
+
+def test_a_registration_says_where_it_put_the_resident(client_as, resident, moderator, village):
+    from tests.factories import create_event
+
+    event = create_event(moderator, village, capacity=1)
+    first = client_as(resident).submit(f"/events/{event.id}/register?lang=en", headers=HTMX)
+    assert _announced(first)["message"] == "You are registered. See you there!"
+    second = client_as("resident").submit(f"/events/{event.id}/register?lang=en", headers=HTMX)
+    assert _announced(second)["message"] == "You are on the waiting list."
+    plain = client_as("resident").submit(f"/events/{event.id}/register?lang=en")
+    assert plain.status_code == 303

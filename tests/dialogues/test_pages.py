@@ -1,5 +1,6 @@
 """Dialogue pages: the participant's page and its live region, the console, the screen, minutes, access, anonymity."""
 
+import json
 import re
 import time
 from unittest import mock
@@ -56,7 +57,7 @@ def test_asking_with_htmx_answers_the_form_block_and_asks_the_list_to_refresh(cl
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and 'id="ask"' in body
     assert "once a moderator approves it" in body
-    assert response.headers["HX-Trigger"] == "dialogue-changed"
+    assert "dialogue-changed" in json.loads(response.headers["HX-Trigger"])
 
 
 def test_a_double_submitted_question_is_one_question(client, dialogue, resident, login_as):
@@ -198,7 +199,7 @@ def test_a_question_from_the_hall_is_typed_in_by_a_moderator(client, dialogue, m
         {"body": "Ауыл клубын жөндеу қашан?", "speaker_name": "Сәуле Қасымова"},
         headers=HTMX,
     )
-    assert response.status_code == 200 and response.headers["HX-Trigger"] == "dialogue-changed"
+    assert response.status_code == 200 and "dialogue-changed" in json.loads(response.headers["HX-Trigger"])
     page = client.get(f"/dialogues/{dialogue.id}").get_data(as_text=True)
     assert "Ауыл клубын жөндеу қашан?" in page and "Сәуле Қасымова" in page
 

@@ -85,3 +85,19 @@ def test_refused_users_change_nothing(
         if who == "visitor":
             assert "/auth/login" in response.headers["Location"]
         assert snapshot() == before
+
+
+def test_the_author_reopens_their_resolved_issue_with_a_reason_but_not_a_closed_one(
+    client_as, thread, resident, moderator
+):
+    author = client_as(resident)
+    assert author.submit(f"/threads/{thread.id}/resolve").status_code == 303
+    assert 'action="/threads/' in author.get(f"/threads/{thread.id}").text
+    assert author.submit(f"/threads/{thread.id}/reopen", {"reason": ""}).status_code == 422
+    assert author.submit(f"/threads/{thread.id}/reopen", {"reason": "Шам қайтадан сөнді"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Thread, thread.id).state.value == "open"
+    assert db.session.scalar(db.select(db.func.count(ModerationAction.id))) == 0  # not a moderator's act
+    assert client_as(moderator).submit(f"/threads/{thread.id}/close", {"reason": "Қайталанған"}).status_code == 303
+    assert author.submit(f"/threads/{thread.id}/reopen", {"reason": "Келіспеймін"}).status_code == 403
+    assert client_as("resident").submit(f"/threads/{thread.id}/reopen", {"reason": "Мен де"}).status_code == 403

@@ -95,3 +95,31 @@ def test_a_signed_in_thread_page_carries_one_form_to_write_not_one_per_comment(
     page = client_as(resident).get(f"/threads/{thread.id}").text
     assert page.count("<textarea") == 1 and page.count("<select") == 0
     assert page.count('class="reply-tool"') == 20 and page.count('class="flag-tool"') == 40  # the thread is their own
+
+
+def test_the_report_that_hides_a_thread_is_thanked_where_the_reporter_can_go(client_as, thread):
+    for _ in range(3):
+        response = client_as("resident").submit(f"/threads/{thread.id}/flag?lang=en", {"reason": "spam"})
+    assert response.status_code == 303 and response.headers["Location"] == "/threads/"
+    client = client_as("resident")
+    last = client.submit(f"/threads/{thread.id}/flag?lang=en", {"reason": "spam"})
+    assert last.status_code == 404  # hidden now: nothing more to report
+
+
+def test_the_report_that_hides_a_comment_goes_back_to_its_thread_with_a_word(client_as, thread, comment):
+    for _ in range(3):
+        client = client_as("resident")
+        response = client.submit(f"/comments/{comment.id}/flag?lang=en", {"reason": "insult"}, headers=HTMX)
+    assert response.headers["HX-Redirect"] == f"/threads/{thread.id}-{thread.slug}"
+    assert "hidden until a moderator looks at it" in client.get(f"/threads/{thread.id}?lang=en").text
+
+
+def test_the_official_answer_is_shown_once_and_pointed_to_from_the_comments(client_as, thread, deputy):
+    client = client_as(deputy)
+    data = {"answer-body": "Жөндеу жұмыстары мамырда басталады.", "answer-submission_key": "official-1"}
+    assert client.submit(f"/threads/{thread.id}/answer", data).status_code == 303
+    page = client_as("visitor").get(f"/threads/{thread.id}?lang=en").text
+    assert page.count("Жөндеу жұмыстары мамырда басталады.") == 1
+    assert "The official answer is shown at the top of the page." in page
+    link = page.split("The official answer is shown at the top")[0].rsplit('href="#', 1)[1].split('"')[0]
+    assert f'id="{link}"' in page

@@ -95,7 +95,9 @@ def comment(thread_id: int):
         page = page_of(new_comment)
         target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page, _anchor=new_comment.anchor)
         return fragment_or_redirect(
-            lambda: render("threads/show.html", block="comments", **thread_context(thread, page)),
+            lambda: render(
+                "threads/show.html", block="comments", focus_anchor=new_comment.anchor, **thread_context(thread, page)
+            ),
             target,
             _("Your comment is published."),
         )

@@ -12,6 +12,7 @@ from community.core.permissions import (
     can_close_thread,
     can_edit_thread,
     can_follow,
+    can_moderate,
     can_reopen_thread,
     can_resolve_thread,
     can_start_thread,
@@ -226,7 +227,8 @@ def resolve(thread_id: int):
 @bp.post("/threads/<int:thread_id>/close", endpoint="close")
 @bp.post("/threads/<int:thread_id>/reopen", endpoint="reopen")
 def close_or_reopen(thread_id: int):
-    """Close a thread with a reason, or reopen it: moderators; the move is logged."""
+    """Close a thread with a reason, or reopen it: moderators (the move goes in the moderation log), or the author
+    reopening their resolved issue (in the thread's history, with the reason)."""
     from community.moderation.models import Action
     from community.moderation.services import record_action
 
@@ -238,7 +240,8 @@ def close_or_reopen(thread_id: int):
         return render("threads/show.html", status=INVALID, **thread_context(thread, 1, reason_form=form))
     new_state = ThreadState.OPEN if reopening else ThreadState.CLOSED
     thread.move_to(new_state, current_user, form.reason.data)
-    record_action(current_user, Action.REOPEN if reopening else Action.CLOSE, form.reason.data, thread=thread)
+    if can_moderate(current_user):
+        record_action(current_user, Action.REOPEN if reopening else Action.CLOSE, form.reason.data, thread=thread)
     db.session.commit()
     flash(_("The issue is reopened.") if reopening else _("The issue is closed."), "success")
     return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
