@@ -198,4 +198,4 @@ def test_the_dialogue_list_minutes_and_home_stay_flat(client, moderator, village
         for state in ("live", "scheduled", "closed"):
             create_dialogue(moderator, village, state=state, title=f"Диалог {n}")
         create_question(closed, resident, state=["answered", "approved"][n % 2], body=f"Хаттамадағы сұрақ {n}")
-    assert count_all() == small and max(small) <= 14, small
+    assert count_all() == small and max(small) <= 18, small  # home: seven blocks, each its own query or two

@@ -54,6 +54,26 @@ def live_and_next_dialogues(locality: Locality | None, count: int = 3) -> list:
     return live_and_upcoming(locality, count)
 
 
+def locality_overview(locality: Locality | None) -> dict:
+    """A locality at a glance, for the home page and the locality's page: its figures, dialogue sessions live and
+    next, the next events, the latest and the most supported local issues, its pledges' figures and its deputies;
+    each block one query (or two) of its own, whatever the amount of data."""
+    from community.events.services import EventFilters, filtered_events
+    from community.pledges.scorecards import deputies_of, locality_figures
+    from community.threads.services import ThreadFilters, ordered_threads
+
+    return {
+        "locality": locality,
+        "figures": home_figures(locality),
+        "dialogues": live_and_next_dialogues(locality),
+        "events": list(db.session.scalars(filtered_events(EventFilters(locality=locality)).limit(3)).unique()),
+        "threads": recent_threads(locality),
+        "supported": ordered_threads(ThreadFilters(locality=locality, sort="supported"), 5),
+        "pledges": locality_figures(locality),
+        "deputies": deputies_of(locality),
+    }
+
+
 def choose_language(user, lang: str) -> None:
     """Speak lang from now on: in the cookie for anyone, and on the account of a signed-in user; the view commits."""
     keep_language(lang)

@@ -13,9 +13,7 @@ from community.home.forms import LanguageForm
 from community.home.services import (
     choose_language,
     database_ok,
-    home_figures,
-    live_and_next_dialogues,
-    recent_threads,
+    locality_overview,
     visitor_locality,
 )
 
@@ -23,15 +21,8 @@ from community.home.services import (
 @bp.get("/")
 @shared_with_visitors
 def index():
-    """Show the visitor's locality at a glance; anyone may look."""
-    locality = visitor_locality(current_user)
-    return render(
-        "home/index.html",
-        locality=locality,
-        figures=home_figures(locality),
-        threads=recent_threads(locality),
-        dialogues=live_and_next_dialogues(locality),
-    )
+    """Show the visitor's locality at a glance (chosen, the account's, or the default); anyone may look."""
+    return render("home/index.html", **locality_overview(visitor_locality(current_user)))
 
 
 @bp.post("/language")

@@ -6,7 +6,6 @@ from community.places import bp
 from community.places.services import (
     all_localities,
     ancestors_of,
-    children_of,
     locality_by_slug_or_404,
     tree_order,
 )
@@ -22,8 +21,9 @@ def index():
 @bp.get("/<slug>")
 @shared_with_visitors
 def show(slug: str):
-    """Show one locality, its ancestors and the places within it; anyone may look."""
+    """Show one locality at a glance, as the home page does, with its ancestors and links to its deputies, events
+    and issues; anyone may look."""
+    from community.home.services import locality_overview
+
     locality = locality_by_slug_or_404(slug)
-    return render(
-        "places/show.html", locality=locality, ancestors=ancestors_of(locality), children=children_of(locality)
-    )
+    return render("places/show.html", ancestors=ancestors_of(locality), **locality_overview(locality))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort
-from sqlalchemy import case, func
+from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from community.core.db import utcnow
@@ -14,7 +14,6 @@ from community.extensions import db
 from community.places.models import Locality
 from community.places.services import locality_arg, within
 from community.pledges.models import (
-    RATED,
     Council,
     Deputy,
     Pledge,
@@ -108,44 +107,6 @@ def deputy_or_404(deputy_id: int) -> Deputy:
     if deputy is None:
         abort(404)
     return deputy
-
-
-def scorecard(deputy: Deputy) -> dict:
-    """Pledges by status, the fulfilment rate, recent updates and overdue pledges, in one query."""
-    now = utcnow()
-    today = now.date()
-    rows = db.session.execute(
-        db.select(
-            Pledge.status,
-            func.count(Pledge.id),
-            func.sum(
-                case((Pledge.last_update_at >= now - timedelta(days=STALE_DAYS), 1), else_=0)
-                * case((Pledge.update_count > 0, 1), else_=0)
-            ),
-            func.sum(case((Pledge.due_on < today, 1), else_=0)),
-        )
-        .where(Pledge.deputy_id == deputy.id)
-        .group_by(Pledge.status)
-    ).all()
-    by_status = {status: 0 for status in PledgeStatus}
-    recent = overdue = 0
-    for status, count, recent_count, past_due in rows:
-        by_status[status] = count
-        recent += recent_count or 0
-        if status not in (PledgeStatus.FULFILLED, PledgeStatus.ARCHIVED):
-            overdue += past_due or 0
-    rated = sum(by_status[status] for status in RATED)
-    score = by_status[PledgeStatus.FULFILLED] + 0.5 * by_status[PledgeStatus.PARTIAL]
-    total = sum(by_status.values())
-    return {
-        "by_status": by_status,
-        "total": total,
-        "rated": rated,
-        "rate": round(100 * score / rated) if rated else None,
-        "recent": recent,
-        "overdue": overdue,
-        "max": max(by_status.values()) if total else 0,
-    }
 
 
 @dataclass

@@ -36,10 +36,10 @@ from community.pledges.queries import (
     pledge_or_404,
     pledge_page,
     recent_updates,
-    scorecard,
     timeline,
     update_by_key,
 )
+from community.pledges.scorecards import scorecard, scorecards
 from community.pledges.services import add_pledge, check_update, latest_update_or_refuse, react
 
 INVALID = 422
@@ -48,13 +48,16 @@ INVALID = 422
 @bp.get("/deputies/")
 @shared_with_visitors
 def deputies():
-    """The deputy directory with filters by council, district, party and name; anyone may look."""
+    """The deputy directory with filters by council, district, party and name, each deputy with their scorecard's
+    figures; anyone may look."""
     filters = DeputyFilters.from_args(request.args)
+    pagination = deputy_page(filters)
     return render(
         "pledges/deputies.html",
         block="results",
         filters=filters,
-        pagination=deputy_page(filters),
+        pagination=pagination,
+        cards=scorecards([person.id for person in pagination.items]),
         councils=list(Council),
         districts=districts(),
         parties=parties(),

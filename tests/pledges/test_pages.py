@@ -8,7 +8,7 @@ import pytest
 
 from community.extensions import db
 from community.pledges.models import Council, Pledge, PledgeStatus, PledgeUpdate, UpdateCheck, UpdateReaction
-from community.pledges.queries import scorecard
+from community.pledges.scorecards import scorecard
 from tests.factories import create_deputy, create_pledge, create_user
 
 HTMX = {"HX-Request": "true"}
