@@ -73,11 +73,14 @@ READ_PAGES = [
     "thread-5000",
     "pledges",
     "pledge",
+    "deputies",
     "deputy",
+    "place",
     "events",
     "calendar",
     "event",
     "dialogue",
+    "data",
 ]
 PAGES = READ_PAGES + ["poll", "comment"]
 READ_SHARE, POLL_SHARE, READ_P99_MS, SAME_WITHIN = 0.15, 0.40, 150.0, 0.20
@@ -544,6 +547,9 @@ LANDMARKS = {
     "AND cancelled_at IS NULL ORDER BY going_count + waiting_count DESC, id LIMIT 1",
     "dialogue": "SELECT id, open_count + answered_count FROM dialogue_sessions WHERE state = 'live' "
     "ORDER BY open_count + answered_count DESC, id LIMIT 1",
+    # The district with the most places: its overview page (/places/<slug>).
+    "place": "SELECT l.slug, (SELECT count(*) FROM localities c WHERE c.parent_id = l.id) FROM localities l "
+    "WHERE l.kind = 'district' ORDER BY 2 DESC, l.slug LIMIT 1",
     # Comments are posted to an open thread with few comments, none of the measured ones.
     "post_to": "SELECT id, comment_count FROM threads WHERE hidden_at IS NULL AND pledge_id IS NULL "
     "AND state IN ('open', 'answered') "
@@ -807,11 +813,14 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
         "thread-5000": f"/threads/{marks['heavy'][0]}",
         "pledges": "/pledges/",
         "pledge": f"/pledges/{marks['pledge'][0]}",
+        "deputies": "/deputies/",
         "deputy": f"/deputies/{marks['deputy'][0]}",
+        "place": f"/places/{marks['place'][0]}",
         "events": "/events/",
         "calendar": "/events/calendar",
         "event": f"/events/{marks['event'][0]}",
         "dialogue": f"/dialogues/{marks['dialogue'][0]}",
+        "data": "/data",
     }
     notes = {
         "threads-deepest": "the last page of the list (its oldest 20 threads)",
@@ -820,6 +829,7 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
         "thread-5000": f"{marks['heavy'][1]:,} comments",
         "pledge": f"{marks['pledge'][1]:,} updates",
         "deputy": f"{marks['deputy'][1]:,} pledges",
+        "place": f"a district's overview, {marks['place'][1]:,} places within it",
         "event": f"{marks['event'][1]:,} registrations",
         "dialogue": f"{marks['dialogue'][1]:,} public questions",
     }
