@@ -136,6 +136,7 @@ def register_templates(app: Flask) -> None:
     from community.core.assets import add_static_fingerprint
     from community.core.htmx import wants_fragment
     from community.core.i18n import register_filters
+    from community.core.languages import lang_attr
     from community.core.pagecache import page_csrf_token, shared_part
     from community.core.permissions import RULES, viewer_kind
     from community.core.text import stored_excerpt, stored_html
@@ -145,6 +146,7 @@ def register_templates(app: Flask) -> None:
     # Users' Markdown is printed as stored when written (core/text.py `StoredMarkdown`), never rendered per read.
     app.jinja_env.filters["stored_html"] = stored_html
     app.jinja_env.filters["stored_excerpt"] = stored_excerpt
+    app.jinja_env.filters["lang_attr"] = lang_attr  # users' texts in another language than the page's
     app.jinja_env.globals.update(RULES)
     app.jinja_env.globals["new_submission_key"] = lambda: secrets.token_urlsafe(16)
     app.jinja_env.globals["absolute_url"] = absolute_url

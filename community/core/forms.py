@@ -4,13 +4,15 @@ import secrets
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from community.core.i18n import format_day
+from community.core.languages import TEXT_LANGUAGES
 from community.core.time import local_today
 
 EXPIRED = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
@@ -50,6 +52,17 @@ def markdown_field(label, high: int = 10_000, validators=None, **kwargs) -> Text
     of what Markdown allows."""
     hint = _l("Markdown is allowed: **bold**, *italic*, lists and links.")
     return TextAreaField(label, validators=validators or [at_most(high)], description=hint, **kwargs)
+
+
+def text_language_field(label=_l("Language of the text")) -> SelectField:
+    """Which language a text is written in: Kazakh, Russian or English, each named in itself. A form sent without
+    it (a page from before the field) gives None, which keeps the language recorded."""
+    return SelectField(
+        label,
+        choices=[SelectChoice(code, name) for code, name in TEXT_LANGUAGES.items()],
+        validate_choice=False,
+        validators=[Optional(), AnyOf(list(TEXT_LANGUAGES), message=_l("Choose a language from the list."))],
+    )
 
 
 def number_between(low: int, high: int, message=None) -> NumberRange:
@@ -102,8 +115,8 @@ class DateBetween:
         raise ValidationError(
             _(
                 "Enter a date from %(earliest)s to %(latest)s.",
-                earliest=format_date(earliest, "long"),
-                latest=format_date(latest, "long"),
+                earliest=format_day(earliest, "page"),
+                latest=format_day(latest, "page"),
             )
         )
 

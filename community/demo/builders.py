@@ -1,6 +1,19 @@
-"""How the demo's content lists are written down: a local issue with its comments, and a pledge with its updates."""
+"""How the demo's content lists are written down: a local issue with its comments, and a pledge with its updates;
+and which language each text is in."""
 
 from community.threads.models import ThreadState
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def written_in(text: str) -> str:
+    """The language of a demo text, told by its letters: Kazakh with a letter only Kazakh has, Russian in other
+    Cyrillic, else English. Good enough for the demo's texts, which are one or the other; not for users' texts."""
+    if KAZAKH_LETTERS.intersection(text):
+        return "kk"
+    if any("а" <= letter.lower() <= "я" or letter in "ёЁ" for letter in text):
+        return "ru"
+    return "en"
 
 
 def thread(

@@ -7,6 +7,14 @@ from community.places.models import Locality
 from community.pledges.models import Council, Deputy
 from community.pledges.services import link_account, search_name
 
+# Parties' names in Kazakh, Russian and English.
+AMANAT = ("AMANAT", "AMANAT", "AMANAT")
+RESPUBLICA = ("Respublica", "Respublica", "Respublica")
+AK_ZHOL = ("Ақ жол", "Ак жол", "Ak Zhol")
+PEOPLES_PARTY = ("Қазақстан Халық партиясы", "Народная партия Казахстана", "People's Party of Kazakhstan")
+AUYL = ("Ауыл", "Ауыл", "Auyl")
+NSDP = ("ЖСДП", "ОСДП", "NSDP")
+
 # (key, name, council, district slug, constituency, constituency localities, party, account e-mail, biography)
 DEPUTIES = [
     (
@@ -16,7 +24,7 @@ DEPUTIES = [
         "zhambyl-district",
         "№7 Жамбыл сайлау округі",
         ["uzynagash", "kargaly"],
-        "AMANAT",
+        AMANAT,
         "gulnar.deputy@halyk-uni.kz",
         "Мұғалім, 20 жыл мектепте жұмыс істеді. Облыстық мәслихаттың әлеуметтік мәселелер комиссиясының мүшесі.",
     ),
@@ -27,7 +35,7 @@ DEPUTIES = [
         "talgar-district",
         "№3 Талғар сайлау округі",
         ["talgar", "beskainar"],
-        "AMANAT",
+        AMANAT,
         "erlan.deputy@halyk-uni.kz",
         "Спорт шебері, жастар кеңесінің бұрынғы төрағасы.",
     ),
@@ -38,7 +46,7 @@ DEPUTIES = [
         "ile-district",
         "Избирательный округ №5, Отеген батыр",
         ["otegen-batyr", "boralday"],
-        "Respublica",
+        RESPUBLICA,
         "sergey.deputy@halyk-uni.kz",
         "Инженер-строитель. В маслихате — комиссия по инфраструктуре и ЖКХ.",
     ),
@@ -49,7 +57,7 @@ DEPUTIES = [
         "karasai-district",
         "№12 Қарасай сайлау округі",
         ["kaskelen", "shamalgan"],
-        "Ақ жол",
+        AK_ZHOL,
         None,
         "Дәрігер-педиатр, Қаскелең аудандық ауруханасының бұрынғы бас дәрігері.",
     ),
@@ -60,7 +68,7 @@ DEPUTIES = [
         "enbekshikazakh-district",
         "№2 Есік сайлау округі",
         ["esik", "turgen"],
-        "AMANAT",
+        AMANAT,
         None,
         "Фермер, ауыл шаруашылығы кооперативінің төрағасы.",
     ),
@@ -71,7 +79,7 @@ DEPUTIES = [
         "raiymbek-district",
         "№15 Райымбек сайлау округі",
         ["narynkol"],
-        "People's Party of Kazakhstan",
+        PEOPLES_PARTY,
         None,
         "Ветеринар, ауыл әкімі болған.",
     ),
@@ -82,7 +90,7 @@ DEPUTIES = [
         "karasai-district",
         "Избирательный округ №8, Каскелен",
         ["kaskelen"],
-        "Respublica",
+        RESPUBLICA,
         None,
         "Предприниматель, председатель совета родителей школы №3.",
     ),
@@ -93,7 +101,7 @@ DEPUTIES = [
         "konaev",
         "Алматы облысы бойынша бір мандатты округ",
         ["konaev", "bakanas"],
-        "AMANAT",
+        AMANAT,
         None,
         "Мәжіліс депутаты, Қонаев қаласының бұрынғы әкімінің орынбасары.",
     ),
@@ -113,7 +121,9 @@ def load_deputies(by_slug: dict[str, Locality]) -> dict[str, Deputy]:
                 council=council,
                 district_id=by_slug[district].id,
                 constituency=constituency,
-                party=party,
+                party_kk=party[0],
+                party_ru=party[1],
+                party_en=party[2],
                 term_start=2023,
                 term_end=2028,
                 biography=bio,
@@ -125,5 +135,7 @@ def load_deputies(by_slug: dict[str, Locality]) -> dict[str, Deputy]:
             db.session.flush()
             if email:
                 link_account(deputy, everyone[email])
+        elif not (deputy.party_ru or deputy.party_en):  # loaded before parties had names in each language
+            deputy.party_kk, deputy.party_ru, deputy.party_en = party
         deputies[key] = deputy
     return deputies

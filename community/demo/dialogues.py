@@ -1,11 +1,13 @@
 """The demo's dialogue sessions: one closed with minutes and a commitment, one upcoming, one live with questions
 in every state. Written in Kazakh with some Russian, as residents would write."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from community.accounts.models import User
 from community.core.db import utcnow
+from community.core.time import local_to_utc, local_today
 from community.demo.accounts import people
+from community.demo.builders import written_in
 from community.dialogues.models import DialogueSession, Question, SessionState
 from community.dialogues.services import (
     answer_question,
@@ -31,6 +33,7 @@ CLOSED = {
     "шаруашылық бөлімінің басшысы қатысады.\n\nВопросы можно задавать на казахском и русском языках.",
     "place": "uzynagash",
     "days": -20,
+    "at": time(15),  # Almaty time
     "deputies": ["Гүлнар Әбдіқадырова"],
     "summary": "**Қорытынды.** Он бір сұрақ түсті, алтауы талқыланды. Қарғалыдағы су мұнарасы бойынша депутат "
     "нақты уәде берді — ол уәделер тізіміне енгізілді. Ашық қалған сұрақтар бойынша жауап жазбаша "
@@ -43,6 +46,7 @@ UPCOMING = {
     "ең көп дауыс жинағандары бірінші қойылады.",
     "place": "talgar",
     "days": 5,
+    "at": time(18),  # Almaty time
     "deputies": ["Ерлан Жұмабаев"],
 }
 LIVE = {
@@ -57,7 +61,10 @@ LIVE = {
 
 
 def _session(spec: dict, moderator: User, by_slug: dict[str, Locality], state: SessionState) -> DialogueSession:
-    start = utcnow().replace(second=0, microsecond=0) + timedelta(days=spec["days"])
+    if "at" in spec:  # a session on another day, at a round hour of the region's time
+        scheduled = local_to_utc(datetime.combine(local_today() + timedelta(days=spec["days"]), spec["at"]))
+    else:  # the live one began half an hour ago
+        scheduled = utcnow().replace(second=0, microsecond=0) - timedelta(minutes=30)
     deputies = list(db.session.scalars(db.select(Deputy).where(Deputy.name.in_(spec["deputies"]))))
     return create_session(
         moderator,
@@ -65,14 +72,14 @@ def _session(spec: dict, moderator: User, by_slug: dict[str, Locality], state: S
         title=spec["title"],
         topic=spec["topic"],
         description=spec["description"],
-        scheduled_at=start - timedelta(minutes=30),
+        scheduled_at=scheduled,
         locality_id=by_slug[spec["place"]].id,
         state=state,
     )
 
 
 def _ask(dialogue, author: User, body: str, key: str, anonymous: bool = False) -> Question:
-    return ask_question(dialogue, author, body, anonymous, f"demo-{key}")[0]
+    return ask_question(dialogue, author, body, anonymous, f"demo-{key}", lang=written_in(body))[0]
 
 
 def _votes(question: Question, voters: list[User]) -> None:
@@ -153,6 +160,7 @@ def load_dialogues(by_slug: dict[str, Locality]) -> int:
             "Кешкі рейстерді көбейту үшін тұрғындардан өтініш жинау керек пе?",
             "Мұхтар ата, зейнеткер",
             "demo-l8",
+            lang="kk",
         )
         _votes(bus, crowd), _votes(stop, crowd[:4]), _votes(road, crowd[:5]), _votes(again, crowd[1:3])
         _votes(light, crowd[:3]), _votes(hall, crowd[2:4])

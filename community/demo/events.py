@@ -1,10 +1,10 @@
 """The demo's seminars, receptions and meetings: upcoming ones with registrations, one cancelled, past ones with
 reports."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from community.core.db import utcnow
 from community.core.permissions import Role
+from community.core.time import local_to_utc, local_today
 from community.demo.accounts import people
 from community.events.models import Event, EventKind
 from community.events.services import cancel_event, create_event, register
@@ -12,7 +12,8 @@ from community.extensions import db
 from community.places.models import Locality
 
 EVENTS = [
-    # (key, kind, title, place, days from now, hours long, capacity, organiser, registrants, cancelled, report)
+    # (key, kind, title, place, days from now, hours long, capacity, organiser, registrants, cancelled, report);
+    # every one starts at 10:00 Almaty time
     (
         "exp-seminar-kaskelen",
         "experience_seminar",
@@ -172,6 +173,7 @@ EVENTS = [
         "Обсудили порядок обращений в акимат и работу с жалобами жителей.",
     ),
 ]
+STARTS = time(10)  # local time in the region
 
 
 def load_events(by_slug: dict[str, Locality]) -> int:
@@ -180,11 +182,11 @@ def load_events(by_slug: dict[str, Locality]) -> int:
     everyone = people()
     residents = [user for user in everyone.values() if user.role is Role.RESIDENT]
     added = 0
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    today = local_today()
     for _key, kind, title, place, days, hours, capacity, organiser, registrants, cancelled, report in EVENTS:
         if db.session.scalar(db.select(Event).filter_by(title=title)) is not None:
             continue
-        starts = now + timedelta(days=days, hours=10 - now.hour)
+        starts = local_to_utc(datetime.combine(today + timedelta(days=days), STARTS))
         event = create_event(
             everyone[organiser],
             title=title,

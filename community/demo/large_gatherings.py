@@ -210,7 +210,8 @@ def _question(world, session_id, moderator, place, state, opened, earlier, log) 
     asked = world.between(opened - 6 * DAY, world.now)
     hall = state == "hall"
     number = world.resident_at(asked)
-    body = world.texts.question(place.kk, rng.random() < 0.2)[:300]
+    russian = rng.random() < 0.2
+    body = world.texts.question(place.kk, russian)[:300]
     approved = None if state == "pending" else min(asked + rng.random() * HOUR, world.now)
     if hall:
         log.append(_log(world, session_id, question_id, moderator, "ask_for", "", asked))
@@ -225,6 +226,7 @@ def _question(world, session_id, moderator, place, state, opened, earlier, log) 
         "speaker_name": world.texts.person(False) if hall and rng.random() < 0.7 else "",
         "anonymous": rng.random() < 0.1,
         "body": body,
+        "lang": "ru" if russian else "kk",
         "original_body": "",
         "edited_at": None,
         "edited_by_id": None,

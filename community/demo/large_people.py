@@ -8,15 +8,19 @@ from werkzeug.security import generate_password_hash
 from community.accounts.models import User
 from community.core.text import slugify
 from community.demo import large_words as W
+from community.demo.deputies import AK_ZHOL, AMANAT, AUYL, NSDP, PEOPLES_PARTY, RESPUBLICA
 from community.demo.large_bulk import DAY, Place, World, moment
 from community.demo.large_texts import locative, short_name, short_name_ru
 from community.places.models import Locality, LocalityKind
+from community.places.names import english_name
 from community.pledges.models import Deputy, deputy_localities
 from community.pledges.services import search_name
 
 DOMAIN = "large.example.kz"  # every generated account's address ends so; how a second run knows the first
 PASSWORD = "Resident-Halyk-2026"  # noqa: S105 - the demo's published password, for every generated account
 PLACE_WEIGHTS = {"city": 6.0, "village": 2.0, "district": 1.0, "rural_district": 0.5, "region": 0.0}
+# Each party's (Kazakh, Russian, English) names, as often as deputies of the region belong to it.
+PARTIES = [AMANAT, AMANAT, AMANAT, AK_ZHOL, RESPUBLICA, PEOPLES_PARTY, AUYL, NSDP]
 _RU_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")
 
 
@@ -49,6 +53,7 @@ def load_places(world: World) -> None:
                 "slug": slug,
                 "name_kk": f"{name} ауылы",
                 "name_ru": f"село {name.translate(_RU_LETTERS)}",
+                "name_en": english_name(name),
                 "path": f"{parent['path']}{locality_id}/",
                 "depth": parent["depth"] + 1,
             }
@@ -145,7 +150,7 @@ def load_deputies(world: World) -> None:
                 "council": council,
                 "district_id": district.id,
                 "constituency": f"№{rng.randint(1, 40)} {district.kk} сайлау округі",
-                "party": rng.choice(W.PARTIES),
+                **dict(zip(("party_kk", "party_ru", "party_en"), rng.choice(PARTIES), strict=True)),
                 "term_start": 2023,
                 "term_end": 2028,
                 "biography": world.texts.biography(),

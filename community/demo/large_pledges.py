@@ -93,6 +93,7 @@ def _pledge(world: World, deputy: dict, length: int, updates: list) -> dict:
                 "new_status": new.value,
                 "progress": progress,
                 "note": world.texts.update_note(new.value, progress),
+                "lang": "kk",  # the notes are written in Kazakh
                 "evidence": EVIDENCE.format(pledge=pledge_id, number=number) if new in NEEDS_EVIDENCE else "",
                 "corrects_id": None,
                 "submission_key": f"large-{pledge_id}-{number}",

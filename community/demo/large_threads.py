@@ -63,13 +63,19 @@ def _russian(world: World, number: int) -> bool:
     return world.rng.random() < (0.85 if world.russian[number] else 0.03)
 
 
+def _lang(russian: bool) -> str:
+    """The language a generated text is written in."""
+    return "ru" if russian else "kk"
+
+
 def _issue(world: World, rows: dict, index: int, planned: int, pinned: bool) -> None:
     rng = world.rng
     created = world.start + (world.now - world.start) * rng.random() ** 0.8
     number = world.resident_at(created)
     place = world.homes[number] if rng.random() < 0.7 else world.place()
     category = rng.choice(CATEGORIES)
-    title, body = world.texts.thread(category, place.kk, place.ru, _russian(world, number))
+    russian = _russian(world, number)
+    title, body = world.texts.thread(category, place.kk, place.ru, russian)
     addressed = rng.choice(world.deputy_users) if world.deputy_users and rng.random() < 0.2 else None
     key = HEAVY_KEY if index == 0 else TYPICAL_KEY if index == 1 else f"large-{index}"
     fields = {
@@ -81,6 +87,7 @@ def _issue(world: World, rows: dict, index: int, planned: int, pinned: bool) -> 
         "addressed_to_id": addressed,
         "pledge_id": None,
         "submission_key": key,
+        "lang": _lang(russian),
     }
     _thread(world, rows, fields, created, planned, pinned=pinned, settle=True)
 
@@ -96,6 +103,7 @@ def _discussion(world: World, rows: dict, discussion: dict, planned: int) -> Non
         "addressed_to_id": None,
         "pledge_id": discussion["pledge_id"],
         "submission_key": f"pledge-{discussion['pledge_id']}",
+        "lang": None,  # as add_pledge opens it: the pledge's language is not recorded
     }
     _thread(world, rows, fields, discussion["created"], planned, pinned=False, settle=False)
 
@@ -187,14 +195,17 @@ def _comments(world: World, rows: dict, thread_id: int, created: float, end: flo
     ids, shown, commenters, official_at = [], 0, [], None
     for index, at in enumerate(times):
         if index == official:
-            author, body, official_at = fields["addressed_to_id"], world.texts.official(), at
+            author, body, official_at, russian = fields["addressed_to_id"], world.texts.official(), at, False
         else:
             number = world.resident_at(at)
-            author, body = world.user_id(number), world.texts.comment(_russian(world, number))
+            russian = _russian(world, number)
+            author, body = world.user_id(number), world.texts.comment(russian)
             commenters.append((author, at))
         deleted = replies[index] > 0 and index != official and rng.random() < 0.02
         ids.append(
-            _comment(world, rows, thread_id, None, author, body, at, end, replies[index], deleted, index == official)
+            _comment(
+                world, rows, thread_id, None, author, body, at, end, replies[index], deleted, index == official, russian
+            )
         )
         shown += _shown(rows)
     last = times[-1]
@@ -203,8 +214,9 @@ def _comments(world: World, rows: dict, thread_id: int, created: float, end: flo
         last = max(last, at)
         number = world.resident_at(at)
         author = world.user_id(number)
-        body = world.texts.reply(_russian(world, number))
-        _comment(world, rows, thread_id, ids[parent], author, body, at, end, 0, False, False)
+        russian = _russian(world, number)
+        body = world.texts.reply(russian)
+        _comment(world, rows, thread_id, ids[parent], author, body, at, end, 0, False, False, russian)
         shown += _shown(rows)
         commenters.append((author, at))
     return shown, commenters, official_at, last
@@ -216,7 +228,7 @@ def _shown(rows: dict) -> int:
     return int(row["hidden_at"] is None and row["deleted_at"] is None)
 
 
-def _comment(world, rows, thread_id, parent_id, author, body, at, end, replies, deleted, official) -> int:
+def _comment(world, rows, thread_id, parent_id, author, body, at, end, replies, deleted, official, russian) -> int:
     """One comment's row with its supports and, when hidden, the moderator's action; returns its id."""
     rng, bulk = world.rng, world.bulk
     comment_id = bulk.next_id(Comment.__table__)
@@ -239,6 +251,7 @@ def _comment(world, rows, thread_id, parent_id, author, body, at, end, replies, 
             "parent_id": parent_id,
             "author_id": author,
             "body": "" if deleted else body,
+            "lang": _lang(russian),
             "official": official,
             "submission_key": f"large-c{comment_id}",
             "created_at": moment(at),

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from community.core.db import utcnow
 from community.demo.accounts import AIGUL, ASEL, BAUYRZHAN, NURZHAN, OLGA, people
+from community.demo.builders import written_in
 from community.demo.deputies import DEPUTIES
 from community.demo.pledges_district import DISTRICT_PLEDGES
 from community.demo.pledges_region import REGION_PLEDGES
@@ -65,6 +66,7 @@ def load_pledges(by_slug: dict[str, Locality], deputies: dict[str, Deputy]) -> i
                 on_behalf=deputy.user is None,
                 corrects=corrects,
                 at=now - timedelta(days=days_ago),
+                lang=written_in(note),
             )
         if latest is not None and item["verified"]:
             verified, note = item["verified"]

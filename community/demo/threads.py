@@ -2,6 +2,7 @@
 and one comment flagged twice."""
 
 from community.demo.accounts import AIGUL, ASEL, OLGA, people
+from community.demo.builders import written_in
 from community.demo.issues import ISSUES
 from community.demo.more_issues import MORE_ISSUES
 from community.moderation.models import Action, FlagReason
@@ -33,6 +34,7 @@ def load_threads(by_slug: dict[str, Locality]) -> int:
             locality_id=by_slug[item["place"]].id,
             category=item["category"],
             addressed_to_id=addressed.id if addressed else None,
+            lang=written_in(item["title"] + " " + item["body"]),
         )
         if not created:
             continue
@@ -46,6 +48,7 @@ def load_threads(by_slug: dict[str, Locality]) -> int:
                 comment["body"],
                 f"demo-{item['key']}-{number}",
                 official=comment.get("official", False),
+                lang=written_in(comment["body"]),
             )
             if comment.get("official") and thread.state is ThreadState.OPEN:
                 thread.move_to(ThreadState.ANSWERED, everyone[comment["author"]])
@@ -56,6 +59,7 @@ def load_threads(by_slug: dict[str, Locality]) -> int:
                     reply["body"],
                     f"demo-{item['key']}-{number}-{reply_number}",
                     parent=top,
+                    lang=written_in(reply["body"]),
                 )
             if (item["key"], number) == FLAGGED_COMMENT:
                 for reporter in FLAGGED_BY:

@@ -186,6 +186,7 @@ class Question(HideableMixin, db.Model):
     anonymous: Mapped[bool] = mapped_column(default=False)
     body: Mapped[str] = mapped_column(String(500))
     original_body: Mapped[str] = mapped_column(String(500), default="")
+    lang: Mapped[str | None] = mapped_column(String(2))  # the language it was asked in, when known
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[QuestionState] = mapped_column(enum_type(QuestionState), default=QuestionState.PENDING)

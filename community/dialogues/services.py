@@ -65,15 +65,17 @@ def _add_question(question: Question) -> tuple[Question, bool]:
 
 
 def ask_question(
-    dialogue: DialogueSession, author: User, body: str, anonymous: bool, submission_key: str
+    dialogue: DialogueSession, author: User, body: str, anonymous: bool, submission_key: str, lang: str | None = None
 ) -> tuple[Question, bool]:
-    """A resident's question: waiting for approval under pre-moderation, else shown at once. Flushes."""
+    """A resident's question (asked in lang, when known): waiting for approval under pre-moderation, else shown at
+    once. Flushes."""
     state = Q.PENDING if dialogue.premoderation else Q.APPROVED
     return _add_question(
         Question(
             session_id=dialogue.id,
             author_id=author.id,
             body=plain_line(body, QUESTION_LENGTH),
+            lang=lang,
             anonymous=anonymous,
             state=state,
             submission_key=submission_key,
@@ -83,7 +85,12 @@ def ask_question(
 
 
 def ask_for(
-    dialogue: DialogueSession, moderator: User, body: str, speaker_name: str, submission_key: str
+    dialogue: DialogueSession,
+    moderator: User,
+    body: str,
+    speaker_name: str,
+    submission_key: str,
+    lang: str | None = None,
 ) -> tuple[Question, bool]:
     """A question said aloud in the hall, typed in by a moderator for a named or anonymous person; shown at once."""
     speaker = plain_line(speaker_name, 100)
@@ -94,6 +101,7 @@ def ask_for(
             speaker_name=speaker,
             anonymous=not speaker,
             body=plain_line(body, QUESTION_LENGTH),
+            lang=lang,
             state=Q.APPROVED,
             approved_at=utcnow(),
             submission_key=submission_key,
@@ -275,6 +283,7 @@ def open_question_to_issue(question: Question, by: User, deputy, category, body:
         locality_id=question.session.locality_id,
         category=category,
         addressed_to_id=deputy.user_id,
+        lang=question.lang,  # the title is the question's
     )
     if new:
         if not update_row(

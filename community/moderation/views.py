@@ -7,6 +7,7 @@ from flask_login import current_user
 from community.accounts.models import User
 from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
+from community.core.i18n import format_when
 from community.core.lists import page_number
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import (
@@ -160,9 +161,8 @@ def suspend_user(user_id: int):
         return _queue_page(suspend_form=form)
     suspend(current_user, user, form.days.data, form.reason.data)
     db.session.commit()
-    flash(
-        _("%(name)s cannot post until %(date)s.", name=user.display_name, date=user.suspended_until.date()), "success"
-    )
+    until = format_when(user.suspended_until, "list")
+    flash(_("%(name)s cannot post until %(date)s.", name=user.display_name, date=until), "success")
     return redirect_to(url_for("moderation.index"))
 
 

@@ -30,6 +30,7 @@ class Locality(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name_kk: Mapped[str] = mapped_column(String(120))
     name_ru: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
     path: Mapped[str] = mapped_column(String(255), index=True, default="/")
     depth: Mapped[int] = mapped_column(default=0)
 
@@ -38,8 +39,13 @@ class Locality(db.Model):
 
     @property
     def name(self) -> str:
-        """The name in the reader's language: Russian for ru, Kazakh otherwise."""
-        return self.name_ru if str(get_locale()) == "ru" else self.name_kk
+        """The name in the reader's language: Russian for ru, Latin letters for en, Kazakh otherwise."""
+        lang = str(get_locale())
+        if lang == "ru":
+            return self.name_ru
+        if lang == "en":
+            return self.name_en or self.name_kk
+        return self.name_kk
 
     def place_under(self, parent: "Locality | None") -> None:
         """Set the parent and recompute path and depth; call after the row has an id."""

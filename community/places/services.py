@@ -4,6 +4,7 @@ from sqlalchemy import Select
 
 from community.extensions import db
 from community.places.models import Locality
+from community.places.names import english_name
 
 
 def all_localities() -> list[Locality]:
@@ -48,7 +49,9 @@ def within(statement: Select, column, locality: Locality | None) -> Select:
 
 
 def create_locality(parent: Locality | None, **fields) -> Locality:
-    """Add a locality under a parent, with its path computed; flushes, does not commit."""
+    """Add a locality under a parent, with its path computed (and its English name from the Kazakh one unless
+    given); flushes, does not commit."""
+    fields.setdefault("name_en", english_name(fields["name_kk"]))
     locality = Locality(**fields)
     db.session.add(locality)
     db.session.flush()

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -88,7 +89,9 @@ class Deputy(StoredMarkdown, db.Model):
     council: Mapped[Council] = mapped_column(enum_type(Council), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("localities.id"), index=True)
     constituency: Mapped[str] = mapped_column(String(200), default="")
-    party: Mapped[str] = mapped_column(String(120), default="", index=True)
+    party_kk: Mapped[str] = mapped_column(String(120), default="", index=True)
+    party_ru: Mapped[str] = mapped_column(String(120), default="")  # "" shows the Kazakh name
+    party_en: Mapped[str] = mapped_column(String(120), default="")
     term_start: Mapped[int] = mapped_column()
     term_end: Mapped[int] = mapped_column()
     biography: Mapped[str] = mapped_column(Text, default="")
@@ -101,6 +104,12 @@ class Deputy(StoredMarkdown, db.Model):
     district: Mapped[Locality | None] = relationship()
     user: Mapped[User | None] = relationship()
     localities: Mapped[list[Locality]] = relationship(secondary=deputy_localities, order_by=Locality.name_kk)
+
+    @property
+    def party(self) -> str:
+        """The party's name in the reader's language, the Kazakh one where no other is given."""
+        lang = str(get_locale())
+        return {"ru": self.party_ru, "en": self.party_en}.get(lang) or self.party_kk
 
     @property
     def initials(self) -> str:
@@ -149,10 +158,11 @@ class Pledge(StoredMarkdown, db.Model):
         on_behalf: bool = False,
         corrects: "PledgeUpdate | None" = None,
         at: datetime | None = None,
+        lang: str | None = None,
     ) -> "PledgeUpdate":
-        """Append an update after checking the move and the evidence, and move the pledge with a guarded write
-        (no other update may have landed since this one was read). Raises EvidenceMissing, or MoveRefused when
-        the move is not allowed or another update landed meanwhile."""
+        """Append an update (its note written in lang, when known) after checking the move and the evidence, and
+        move the pledge with a guarded write (no other update may have landed since this one was read). Raises
+        EvidenceMissing, or MoveRefused when the move is not allowed or another update landed meanwhile."""
         if new_status in NEEDS_EVIDENCE and not evidence:
             raise EvidenceMissing(new_status)
         seen = self.update_count
@@ -177,6 +187,7 @@ class Pledge(StoredMarkdown, db.Model):
             new_status=new_status,
             progress=progress,
             note=note,
+            lang=lang,
             evidence="\n".join(evidence),
             corrects_id=corrects.id if corrects else None,
             submission_key=submission_key,
@@ -232,6 +243,7 @@ class PledgeUpdate(StoredMarkdown, db.Model):
     progress: Mapped[int] = mapped_column()
     note: Mapped[str] = mapped_column(Text)
     note_html: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str | None] = mapped_column(String(2))  # the language the note was written in, when known
     evidence: Mapped[str] = mapped_column(Text, default="")
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("pledge_updates.id"))
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)

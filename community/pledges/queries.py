@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload
 
 from community.core.db import utcnow
+from community.core.i18n import current_lang
 from community.core.lists import ListFilters, choice_arg, enum_arg, id_arg, keyset_page, page_number, text_arg
 from community.extensions import db
 from community.places.models import Locality
@@ -67,8 +68,10 @@ def deputy_page(filters: DeputyFilters):
     if filters.council:
         statement = statement.where(Deputy.council == filters.council)
     statement = within(statement, Deputy.district_id, filters.district)
-    if filters.party:
-        statement = statement.where(Deputy.party == filters.party)
+    if filters.party:  # a party's name in any language, so a link keeps its filter in another one
+        statement = statement.where(
+            or_(Deputy.party_kk == filters.party, Deputy.party_ru == filters.party, Deputy.party_en == filters.party)
+        )
     for word in filters.query.lower().split()[:3]:
         statement = statement.where(Deputy.search_name.contains(word, autoescape=True))
     return db.paginate(statement, page=filters.page, per_page=PER_PAGE, error_out=False)
@@ -80,8 +83,10 @@ def all_deputies() -> list[Deputy]:
 
 
 def parties() -> list[str]:
-    """The parties deputies belong to, for the filter."""
-    return [party for party in db.session.scalars(db.select(Deputy.party).distinct().order_by(Deputy.party)) if party]
+    """The parties deputies belong to, named in the reader's language, for the filter."""
+    named = {"ru": Deputy.party_ru, "en": Deputy.party_en}.get(current_lang())
+    name = Deputy.party_kk if named is None else func.coalesce(func.nullif(named, ""), Deputy.party_kk)
+    return [party for party in db.session.scalars(db.select(name).distinct().order_by(name)) if party]
 
 
 def districts() -> list[Locality]:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from community.core.exports import csv_response, json_response
 from community.core.htmx import fragment_or_redirect, redirect_to, render
+from community.core.i18n import current_lang
 from community.core.lists import id_arg
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_add_pledge, can_check_update, can_react_to_update, can_update_pledge, ensure
@@ -153,6 +154,7 @@ def post_update(pledge_id: int):
                         form.submission_key.data,
                         on_behalf=pledge.deputy.user_id != current_user.id,
                         corrects=corrects,
+                        lang=current_lang(),
                     )
                 except EvidenceMissing:
                     form.evidence.errors.append(_("Give at least one evidence link for this status."))

@@ -6,7 +6,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from community.core.forms import SubmissionKeyField, length, markdown_field, required
+from community.core.forms import SubmissionKeyField, length, markdown_field, required, text_language_field
 from community.core.lists import id_arg
 from community.places.forms import LocalityField
 from community.threads.models import Category
@@ -51,6 +51,12 @@ class ThreadForm(FlaskForm):
             raise ValidationError(_l("Choose a deputy from the list."))
 
 
+class ThreadEditForm(ThreadForm):
+    """Change one's own issue: its text, the language it is written in, its place and category."""
+
+    lang = text_language_field()
+
+
 class CommentForm(FlaskForm):
     """Write a comment, a reply or an official answer."""
 
@@ -64,6 +70,7 @@ class CommentForm(FlaskForm):
 
 
 class CommentEditForm(FlaskForm):
-    """Change one's own comment."""
+    """Change one's own comment and the language it is written in."""
 
     body = TextAreaField(_l("Your comment"), validators=[required(), length(2, COMMENT_MAX)])
+    lang = text_language_field()

@@ -86,6 +86,7 @@ class Thread(HideableMixin, StoredMarkdown, db.Model):
     slug: Mapped[str] = mapped_column(String(80))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str | None] = mapped_column(String(2))  # the language it was written in, when known
     search_text: Mapped[str] = mapped_column(Text, default="")
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     locality_id: Mapped[int] = mapped_column(ForeignKey("localities.id"), index=True)
@@ -169,6 +170,7 @@ class Comment(HideableMixin, StoredMarkdown, db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    lang: Mapped[str | None] = mapped_column(String(2))  # the language it was written in, when known
     official: Mapped[bool] = mapped_column(default=False)
     submission_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

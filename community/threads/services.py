@@ -177,9 +177,10 @@ def start_thread(author: User, submission_key: str, **fields) -> tuple[Thread, b
     return thread, new
 
 
-def edit_thread(thread: Thread, title: str, body: str, category: Category, locality_id: int) -> None:
-    """Change a thread's text, category or place and mark it edited."""
+def edit_thread(thread: Thread, title: str, body: str, category: Category, locality_id: int, lang: str | None) -> None:
+    """Change a thread's text, category, place or language (kept when None) and mark it edited."""
     thread.title, thread.body, thread.category, thread.locality_id = title, body, category, locality_id
+    thread.lang = lang or thread.lang
     thread.slug = slugify(title)
     thread.search_text = search_text(title, body)
     thread.edited_at = utcnow()
@@ -277,9 +278,10 @@ def page_of(comment: Comment) -> int:
 
 
 def add_comment(
-    thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None, official: bool = False
+    thread: Thread, author: User, body: str, submission_key: str, parent: Comment | None = None, **fields
 ) -> tuple[Comment, bool]:
-    """Add a comment or reply once per submission key, keeping the counts; returns it and whether it is new."""
+    """Add a comment or reply (`official`, written in `lang`) once per submission key, keeping the counts; returns it
+    and whether it is new."""
     if parent is not None and parent.parent_id is not None:
         parent = db.session.get(Comment, parent.parent_id)  # replies stay one level deep
     comment = Comment(
@@ -287,8 +289,8 @@ def add_comment(
         parent_id=parent.id if parent else None,
         author_id=author.id,
         body=body,
-        official=official,
         submission_key=submission_key,
+        **fields,
     )
     comment, new = insert_once(comment, author_id=author.id, submission_key=submission_key)
     if new:
@@ -298,9 +300,10 @@ def add_comment(
     return comment, new
 
 
-def edit_comment(comment: Comment, body: str) -> None:
-    """Change a comment's text and mark it edited."""
+def edit_comment(comment: Comment, body: str, lang: str | None = None) -> None:
+    """Change a comment's text and language (kept when None) and mark it edited."""
     comment.body = body
+    comment.lang = lang or comment.lang
     comment.edited_at = utcnow()
 
 
@@ -320,9 +323,9 @@ def delete_comment(comment: Comment) -> None:
         bump(Comment, parent_id, reply_count=-1)
 
 
-def post_official_answer(thread: Thread, by: User, body: str, submission_key: str) -> Comment:
+def post_official_answer(thread: Thread, by: User, body: str, submission_key: str, lang: str | None = None) -> Comment:
     """Post the addressed deputy's (or a moderator's) official answer; an open thread becomes answered."""
-    answer, _ = add_comment(thread, by, body, submission_key, official=True)
+    answer, _ = add_comment(thread, by, body, submission_key, official=True, lang=lang)
     db.session.refresh(thread)
     if thread.state is ThreadState.OPEN:
         try:

@@ -22,7 +22,7 @@ def set_status(pledge, author, status, key):
 
 
 def test_the_directory_filters_by_council_and_name(client, deputy_profile):
-    create_deputy("Сергей Ким", council=Council.DISTRICT, party="Respublica")
+    create_deputy("Сергей Ким", council=Council.DISTRICT, party_kk="Respublica")
     html = client.get("/deputies/?council=district").get_data(as_text=True)
     assert "Сергей Ким" in html and deputy_profile.name not in html
     assert "Гүлнар" in client.get("/deputies/?q=гүлнар").get_data(as_text=True)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render, wants_fragment
+from community.core.i18n import current_lang, format_day
 from community.core.permissions import can_run_dialogues, ensure
 from community.core.security import user_or_address_key
 from community.core.states import MoveRefused
@@ -212,7 +213,14 @@ def hall_question(session_id: int):
             tag="",
             **{**_console_context(dialogue), "hall_form": form},
         )
-    ask_for(dialogue, current_user, form.body.data, form.speaker_name.data or "", form.submission_key.data)
+    ask_for(
+        dialogue,
+        current_user,
+        form.body.data,
+        form.speaker_name.data or "",
+        form.submission_key.data,
+        lang=current_lang(),  # typed in as said, most likely in the moderator's language
+    )
     db.session.commit()
     added = {"dialogue": dialogue, "hall_form": HallQuestionForm(formdata=None), "added": True}
     return fragment_or_redirect(
@@ -366,7 +374,7 @@ def to_issue(question_id: int):
         body = _(
             "Asked at the dialogue session «%(title)s» on %(date)s and left open there. Minutes: %(url)s",
             title=question.session.title,
-            date=question.session.scheduled_at.date().isoformat(),
+            date=format_day(question.session.scheduled_at, "page"),
             url=absolute_url("dialogues.show", session_id=question.session_id),
         )
         try:

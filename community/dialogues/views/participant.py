@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from community.core.exports import csv_response
 from community.core.htmx import fragment_or_redirect, render, wants_fragment
+from community.core.i18n import current_lang
 from community.core.lists import choice_arg
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import can_ask_question, can_vote_question, can_withdraw_question, ensure
@@ -137,7 +138,7 @@ def ask(session_id: int):
         )
         return render("dialogues/show.html", block="ask", status=INVALID, tag="", **context)
     question, g.new_post = ask_question(
-        dialogue, current_user, form.body.data, form.anonymous.data, form.submission_key.data
+        dialogue, current_user, form.body.data, form.anonymous.data, form.submission_key.data, lang=current_lang()
     )
     db.session.commit()
     sent = _ask_context(dialogue, QuestionForm(formdata=None), sent=question.state.value)

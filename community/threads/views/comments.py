@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.htmx import fragment_or_redirect, redirect_to, render, wants_fragment
+from community.core.i18n import current_lang
 from community.core.lists import id_arg
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import (
@@ -89,7 +90,7 @@ def comment(thread_id: int):
         if parent is not None:
             ensure(can_reply(current_user, parent))
         new_comment, g.new_post = add_comment(
-            thread, current_user, form.body.data, form.submission_key.data, parent=parent
+            thread, current_user, form.body.data, form.submission_key.data, parent=parent, lang=current_lang()
         )
         db.session.commit()
         page = page_of(new_comment)
@@ -126,7 +127,7 @@ def answer(thread_id: int):
     ensure(can_answer_officially(current_user, thread))
     form = CommentForm(prefix="answer")
     if form.validate_on_submit():
-        post_official_answer(thread, current_user, form.body.data, form.submission_key.data)
+        post_official_answer(thread, current_user, form.body.data, form.submission_key.data, lang=current_lang())
         db.session.commit()
         flash(_("The official answer is published."), "success")
         return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
@@ -139,8 +140,10 @@ def edit(comment_id: int):
     comment = comment_for(comment_id, current_user)
     ensure(can_edit_comment(current_user, comment))
     form = CommentEditForm(obj=comment)
+    if not form.is_submitted() and comment.lang is None:
+        form.lang.data = current_lang()
     if form.validate_on_submit():
-        edit_comment(comment, form.body.data)
+        edit_comment(comment, form.body.data, form.lang.data)
         db.session.commit()
         flash(_("Your comment is saved."), "success")
         return redirect_to(_comment_url(comment))

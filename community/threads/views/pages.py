@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
+from community.core.i18n import current_lang
 from community.core.lists import page_number
 from community.core.pagecache import shared_with_visitors
 from community.core.permissions import (
@@ -23,7 +24,7 @@ from community.core.security import action_limit, is_local_url, made_new_post, p
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.threads import bp
-from community.threads.forms import CommentForm, ThreadForm
+from community.threads.forms import CommentForm, ThreadEditForm, ThreadForm
 from community.threads.models import Category, ThreadState
 from community.threads.services import (
     ThreadFilters,
@@ -100,6 +101,7 @@ def new():
             locality_id=form.locality.data,
             category=Category(form.category.data),
             addressed_to_id=int(form.addressed_to.data) if form.addressed_to.data else None,
+            lang=current_lang(),  # written in the language of the page it was written on
         )
         db.session.commit()
         flash(_("Your issue is published."), "success")
@@ -113,18 +115,21 @@ def edit_issue(thread_id: int):
     """Edit one's own thread while it is open or answered; it is marked edited."""
     thread = thread_for(thread_id, current_user)
     ensure(can_edit_thread(current_user, thread))
-    form = ThreadForm(
+    form = ThreadEditForm(
         data={
             "title": thread.title,
             "body": thread.body,
             "locality": thread.locality_id,
             "category": thread.category.value,
+            "lang": thread.lang or current_lang(),
         }
     )
     del form.addressed_to
     form.locality.load_choices()
     if form.validate_on_submit():
-        edit_thread(thread, form.title.data, form.body.data, Category(form.category.data), form.locality.data)
+        edit_thread(
+            thread, form.title.data, form.body.data, Category(form.category.data), form.locality.data, form.lang.data
+        )
         db.session.commit()
         flash(_("Your issue is saved."), "success")
         return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
