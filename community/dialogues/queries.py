@@ -26,6 +26,19 @@ PER_PAGE = 20
 LIST_LIMIT = 100
 Q = QuestionState
 
+# The columns of a session's minutes as CSV (the open-data page documents them).
+MINUTES_FIELDS = (
+    "question_id",
+    "state",
+    "votes",
+    "question",
+    "asked_by",
+    "answer_note",
+    "answered_at",
+    "pledge_url",
+    "issue_url",
+)
+
 
 @dataclass
 class SessionFilters(ListFilters):

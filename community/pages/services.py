@@ -11,9 +11,11 @@ from sqlalchemy import func
 
 from community.core.i18n import current_lang
 from community.dialogues.models import Question, QuestionState
+from community.dialogues.queries import MINUTES_FIELDS
 from community.events.models import Event, RegistrationState
 from community.extensions import db
 from community.pledges.models import Council, Pledge, PledgeCategory, PledgeStatus, PledgeUpdate
+from community.pledges.queries import EXPORT_FIELDS
 from community.threads.models import Category, Thread
 
 # The versions of the texts an account accepts; a registration records them. Change one with its text (all
@@ -87,22 +89,7 @@ def newest_question() -> datetime | None:
     return db.session.scalar(db.select(Question.created_at).order_by(Question.id.desc()).limit(1))
 
 
-PLEDGE_FIELDS = (
-    "id",
-    "title",
-    "deputy",
-    "council",
-    "locality",
-    "category",
-    "status",
-    "progress",
-    "due_on",
-    "made_on",
-    "source",
-    "last_update",
-    "overdue",
-    "url",
-)
+PLEDGE_FIELDS = EXPORT_FIELDS
 PLEDGE_CODES = {"council": tuple(Council), "category": tuple(PledgeCategory), "status": tuple(PledgeStatus)}
 CALENDAR_FIELDS = ("UID", "SUMMARY", "DTSTART", "DTEND", "DTSTAMP", "LOCATION", "DESCRIPTION", "URL", "STATUS")
 
@@ -150,17 +137,7 @@ EXPORTS = (
         "dialogues.minutes_csv",
         "CSV",
         "minutes",
-        (
-            "question_id",
-            "state",
-            "votes",
-            "question",
-            "asked_by",
-            "answer_note",
-            "answered_at",
-            "pledge_url",
-            "issue_url",
-        ),
+        MINUTES_FIELDS,
         newest_question,
         {"state": (QuestionState.APPROVED, QuestionState.ANSWERED, QuestionState.PROMISED)},
     ),

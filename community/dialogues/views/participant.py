@@ -18,6 +18,7 @@ from community.dialogues import bp
 from community.dialogues.forms import QuestionForm
 from community.dialogues.models import QuestionState, SessionState
 from community.dialogues.queries import (
+    MINUTES_FIELDS,
     SessionFilters,
     answered_questions,
     minutes_of,
@@ -213,15 +214,4 @@ def minutes_csv(session_id: int):
         ]
         for question in minutes["answered"] + minutes["open"]
     )
-    header = [
-        "question_id",
-        "state",
-        "votes",
-        "question",
-        "asked_by",
-        "answer_note",
-        "answered_at",
-        "pledge_url",
-        "issue_url",
-    ]
-    return csv_response(header, rows, filename=f"dialogue-{session_id}-minutes.csv")
+    return csv_response(list(MINUTES_FIELDS), rows, filename=f"dialogue-{session_id}-minutes.csv")
