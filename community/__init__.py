@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     app.url_map.converters["int"] = DatabaseInt
     from community.accounts import bp as accounts_bp
+    from community.appeals import bp as appeals_bp
     from community.dialogues import bp as dialogues_bp
     from community.events import bp as events_bp
     from community.home import bp as home_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pledges_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(dialogues_bp)
+    app.register_blueprint(appeals_bp)
     app.register_blueprint(pages_bp)
 
 

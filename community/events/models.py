@@ -119,3 +119,36 @@ class Registration(db.Model):
         except MoveRefused:
             return False
         return True
+
+
+class VisitOutcome(LabelledEnum):
+    """What became of a booked reception slot, as the deputy marks it."""
+
+    HELD = "held", _l("Held")
+    MISSED = "missed", _l("Missed")
+
+
+class ReceptionSlot(db.Model):
+    """A time slot of a public reception day, free or booked by one resident with a short topic. A slot is taken by a
+    guarded write (only while it is free) and a resident holds one slot per day (unique event and resident)."""
+
+    __tablename__ = "reception_slots"
+    __table_args__ = (UniqueConstraint("event_id", "starts_at"), UniqueConstraint("event_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    topic: Mapped[str] = mapped_column(String(300), default="")
+    booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[VisitOutcome | None] = mapped_column(enum_type(VisitOutcome))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def is_free(self) -> bool:
+        """Nobody has booked it."""
+        return self.user_id is None

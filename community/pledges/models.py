@@ -99,10 +99,15 @@ class Deputy(StoredMarkdown, db.Model):
     reception_hours: Mapped[str] = mapped_column(String(200), default="")
     reception_place: Mapped[str] = mapped_column(String(200), default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), unique=True)
+    # An account the deputy names to draft and send answers to appeals on their behalf.
+    assistant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Raised with every change to the appeals addressed to the deputy, so the inbox's count polls cheaply.
+    inbox_version: Mapped[int] = mapped_column(default=0)
     search_name: Mapped[str] = mapped_column(String(120), default="")
 
     district: Mapped[Locality | None] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    assistant: Mapped[User | None] = relationship(foreign_keys=[assistant_id])
     localities: Mapped[list[Locality]] = relationship(secondary=deputy_localities, order_by=Locality.name_kk)
 
     @property

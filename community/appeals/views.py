@@ -1,0 +1,4 @@
+"""Appeal pages."""
+
+from community.appeals import bp  # noqa: F401
+from community.appeals import models  # noqa: F401
