@@ -133,6 +133,8 @@ class Config:
     QUESTION_LIMIT_NEW = os.environ.get("QUESTION_LIMIT_NEW", "4 per hour")
     DIALOGUE_MODERATION_LIMIT = os.environ.get("DIALOGUE_MODERATION_LIMIT", "1000 per hour")
     FLAGS_TO_HIDE = 3
+    APPEAL_LIMIT = os.environ.get("APPEAL_LIMIT", "10 per day")  # appeals sent, per account
+    APPEAL_ANSWER_DAYS = int(os.environ.get("APPEAL_ANSWER_DAYS", "15"))  # working days a deputy has to answer
 
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

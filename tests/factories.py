@@ -179,3 +179,25 @@ def create_question(
         bump(DialogueSession, dialogue.id, version=1, **{COUNTERS[question.state]: 1})
     db.session.commit()
     return question
+
+
+def create_appeal(author: User, deputy, locality: Locality, public: bool = False, **fields):
+    """A committed appeal sent through the service (its history, follow and deadline with it)."""
+    import secrets
+
+    from community.appeals.services import send_appeal
+    from community.threads.models import Category
+
+    appeal, _ = send_appeal(
+        author,
+        deputy,
+        secrets.token_urlsafe(8),
+        subject=fields.pop("subject", "Ауылдағы ауыз су мәселесі"),
+        body=fields.pop("body", "Шамалған ауылында үш аптадан бері ауыз су жоқ, көмектесіңіздер."),
+        category=fields.pop("category", Category.WATER),
+        locality_id=locality.id,
+        public=public,
+        **fields,
+    )
+    db.session.commit()
+    return appeal

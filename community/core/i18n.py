@@ -75,6 +75,7 @@ def register_filters(app) -> None:
     app.jinja_env.globals["current_lang"] = current_lang
     app.jinja_env.globals["page_without_lang"] = page_without_lang
     app.jinja_env.globals["now_utc"] = utcnow
+    app.jinja_env.globals["today"] = local_today  # the region's day, for deadlines
 
 
 def page_without_lang() -> str:

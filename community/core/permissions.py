@@ -194,6 +194,30 @@ def can_register(user, event) -> bool:
     return can_take_part(user) and event.registration_open()
 
 
+def can_book_slot(user, event) -> bool:
+    """Signed-in, unsuspended residents book a time at a reception day while registration is open (one a day: the
+    booking says so)."""
+    return can_register(user, event)
+
+
+def can_manage_reception(user, event) -> bool:
+    """The organiser, moderators and admins, and a deputy taking part (their profile linked to the event) run a
+    reception day: open and remove its times, see who booked them and why, mark visits held or missed."""
+    return _is_signed_in(user) and (
+        event.organiser_id == user.id or can_moderate(user) or any(d.user_id == user.id for d in event.deputies)
+    )
+
+
+def can_cancel_booking(user, slot) -> bool:
+    """A resident gives back the time they booked (before it begins: the booking says so)."""
+    return _is_signed_in(user) and slot.user_id is not None and slot.user_id == user.id
+
+
+def can_see_booking(user, slot) -> bool:
+    """Who booked a time and why is seen by the booker and by those who run the day; everyone else sees it taken."""
+    return can_cancel_booking(user, slot) or can_manage_reception(user, slot.event)
+
+
 def can_run_dialogues(user) -> bool:
     """Moderators and admins create, open, pause and close dialogue sessions and work their questions, several
     at once; a closed session keeps its record (its open questions may still be sent to a deputy)."""
@@ -223,6 +247,66 @@ def can_withdraw_question(user, question) -> bool:
 def can_see_question_author(user) -> bool:
     """Only moderators learn who asked an anonymous question; the public pages never say."""
     return can_moderate(user)
+
+
+def can_write_appeal(user) -> bool:
+    """Signed-in, unsuspended residents write to a deputy (one whose profile has an account to receive it)."""
+    return can_take_part(user)
+
+
+def _is_addressee(user, appeal) -> bool:
+    """The deputy an appeal is addressed to, or the assistant they named."""
+    deputy = appeal.deputy
+    return _is_signed_in(user) and user.id in (deputy.user_id, deputy.assistant_id)
+
+
+def can_see_appeal(user, appeal) -> bool:
+    """A public appeal is seen by everyone while it is not hidden (moderators see hidden ones too); a private one by
+    its author, its addressee (and their assistant) and admins only: to anyone else it does not exist."""
+    if _is_signed_in(user) and (appeal.author_id == user.id or _is_addressee(user, appeal) or can_administer(user)):
+        return True
+    return appeal.public and (not appeal.is_hidden or can_moderate(user))
+
+
+def can_see_appeal_contact(user, appeal) -> bool:
+    """The contact details an author gave are for the addressee (and their assistant), the author and admins."""
+    return _is_signed_in(user) and (appeal.author_id == user.id or _is_addressee(user, appeal) or can_administer(user))
+
+
+def can_handle_appeal(user, appeal) -> bool:
+    """The addressee or their assistant acknowledges, answers, asks for details or passes on an appeal (whether it
+    may move now is the move's to say)."""
+    return can_take_part(user) and _is_addressee(user, appeal) and not appeal.is_hidden
+
+
+def can_add_appeal_details(user, appeal) -> bool:
+    """The author adds the details the deputy asked for."""
+    return can_take_part(user) and appeal.author_id == user.id and appeal.state.value == "waiting"
+
+
+def can_close_appeal(user, appeal) -> bool:
+    """The author closes an answered appeal, saying whether it was resolved and whether the answer helped."""
+    return _is_signed_in(user) and appeal.author_id == user.id and appeal.state.value == "answered"
+
+
+def can_support_appeal(user, appeal) -> bool:
+    """Signed-in, unsuspended residents add their "me too" to someone else's public appeal that is not hidden."""
+    return can_take_part(user) and appeal.public and not appeal.is_hidden and appeal.author_id != user.id
+
+
+def can_hide_appeal(user, appeal) -> bool:
+    """Moderators hide and restore public appeals (a private one is not theirs to see)."""
+    return can_moderate(user) and appeal.public
+
+
+def can_use_inbox(user, deputy) -> bool:
+    """A deputy's inbox is theirs and their assistant's."""
+    return _is_signed_in(user) and deputy is not None and user.id in (deputy.user_id, deputy.assistant_id)
+
+
+def can_name_assistant(user, deputy) -> bool:
+    """A deputy names (or removes) the assistant who may answer on their behalf; admins may too."""
+    return can_take_part(user) and (deputy.user_id == user.id or can_administer(user))
 
 
 def viewer_kind(user) -> str:
