@@ -163,6 +163,7 @@ def capped_count(statement, cap: int = COUNT_CAP, order=()) -> tuple[int, bool]:
     """How many rows a list's query finds, counting no further than `cap`: (the count, whether there are more).
     Given the list's order, the count walks the index that serves it (and that also holds the filtered columns)
     rather than whatever the planner would guess for an unordered count."""
-    bounded = statement.with_only_columns(literal(1)).order_by(*order).limit(cap + 1).subquery()
+    bounded = statement.with_only_columns(literal(1), maintain_column_froms=True).order_by(*order).limit(cap + 1)
+    bounded = bounded.subquery()
     found = db.session.scalar(select(func.count()).select_from(bounded)) or 0
     return min(found, cap), found > cap
