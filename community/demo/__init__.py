@@ -2,6 +2,7 @@
 events and dialogue sessions, in Kazakh and Russian. `flask demo` loads it; running it again adds nothing twice."""
 
 from community.demo.accounts import account_lines, load_accounts
+from community.demo.appeals import load_appeals
 from community.demo.deputies import load_deputies
 from community.demo.dialogues import load_dialogues
 from community.demo.events import load_events
@@ -21,10 +22,12 @@ def load_demo() -> list[str]:
     added_events = load_events(by_slug)
     db.session.flush()
     added_dialogues = load_dialogues(by_slug)
+    added_appeals = load_appeals(by_slug)
     db.session.commit()
     lines = [
         f"Demo data: {added_places} localities, {added_users} accounts, {added_threads} threads, "
-        f"{added_pledges} pledges, {added_events} events and {added_dialogues} dialogue sessions added.",
+        f"{added_pledges} pledges, {added_events} events, {added_dialogues} dialogue sessions and {added_appeals} "
+        "appeals added.",
         "Demo accounts:",
     ]
     return lines + account_lines()

@@ -100,7 +100,7 @@ DEPUTIES = [
         Council.MAZHILIS,
         "konaev",
         "Алматы облысы бойынша бір мандатты округ",
-        ["konaev", "bakanas"],
+        ["almaty-region", "konaev", "bakanas"],
         AMANAT,
         None,
         "Мәжіліс депутаты, Қонаев қаласының бұрынғы әкімінің орынбасары.",
