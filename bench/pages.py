@@ -81,6 +81,7 @@ READ_PAGES = [
     "event",
     "dialogue",
     "data",
+    "appeals",
 ]
 PAGES = READ_PAGES + ["poll", "comment"]
 READ_SHARE, POLL_SHARE, READ_P99_MS, SAME_WITHIN = 0.15, 0.40, 150.0, 0.20
@@ -821,6 +822,7 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
         "event": f"/events/{marks['event'][0]}",
         "dialogue": f"/dialogues/{marks['dialogue'][0]}",
         "data": "/data",
+        "appeals": "/appeals/",
     }
     notes = {
         "threads-deepest": "the last page of the list (its oldest 20 threads)",
@@ -832,6 +834,7 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
         "place": f"a district's overview, {marks['place'][1]:,} places within it",
         "event": f"{marks['event'][1]:,} registrations",
         "dialogue": f"{marks['dialogue'][1]:,} public questions",
+        "appeals": "the public appeals (the large data set holds the demo's only)",
     }
     login = sign_in(port, marks["post_to"][0]) if args.signed_in or "comment" in args.pages else None
     reader = {"Cookie": login["cookie"]} if args.signed_in else {}

@@ -254,6 +254,7 @@ def profile(user_id: int):
     user = db.get_or_404(User, user_id)
     if not user.is_active and not can_edit_profile(current_user, user):
         abort(404)
+    from community.appeals.queries import representatives
     from community.events.services import my_registrations
 
     own = current_user.is_authenticated and current_user.id == user.id
@@ -263,4 +264,5 @@ def profile(user_id: int):
         show_email=can_see_email(current_user, user),
         editable=can_edit_profile(current_user, user),
         registrations=my_registrations(user) if own else [],
+        yours=representatives(user.locality) if own else {},
     )

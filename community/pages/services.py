@@ -9,6 +9,7 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from community.appeals.models import LISTED, Appeal
 from community.core.i18n import current_lang
 from community.dialogues.models import Question, QuestionState
 from community.dialogues.queries import MINUTES_FIELDS
@@ -79,6 +80,13 @@ def newest_listed_thread() -> datetime | None:
     )
 
 
+def newest_public_appeal() -> datetime | None:
+    """When a listed public appeal last moved: the first key of the public list's index (its order)."""
+    return db.session.scalar(
+        db.select(Appeal.last_activity_at).where(LISTED).order_by(Appeal.last_activity_at.desc()).limit(1)
+    )
+
+
 def newest_published_event() -> datetime | None:
     """When an event was last published: the maximum of the indexed `events.published_at`."""
     return db.session.scalar(db.select(func.max(Event.published_at)))
@@ -128,6 +136,15 @@ EXPORTS = (
         "thread_feed",
         ("title", "id", "link", "published", "updated", "author", "category", "summary"),
         newest_listed_thread,
+        {"category": tuple(Category)},
+    ),
+    Export(
+        "appeals_atom",
+        "appeals.feed",
+        "Atom",
+        "appeal_feed",
+        ("title", "id", "link", "published", "updated", "author", "category", "summary"),
+        newest_public_appeal,
         {"category": tuple(Category)},
     ),
     Export("events_ics", "events.feed_ics", "iCalendar", "calendar", CALENDAR_FIELDS, newest_published_event),

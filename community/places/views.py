@@ -25,5 +25,12 @@ def show(slug: str):
     and issues; anyone may look."""
     from community.home.services import locality_overview
 
+    from community.appeals.queries import representatives
+
     locality = locality_by_slug_or_404(slug)
-    return render("places/show.html", ancestors=ancestors_of(locality), **locality_overview(locality))
+    return render(
+        "places/show.html",
+        ancestors=ancestors_of(locality),
+        yours=representatives(locality),
+        **locality_overview(locality),
+    )

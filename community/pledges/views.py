@@ -4,6 +4,7 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from community.appeals.responses import response_figures
 from community.core.exports import csv_response, json_response
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.i18n import current_lang
@@ -59,6 +60,7 @@ def deputies():
         filters=filters,
         pagination=pagination,
         cards=scorecards([person.id for person in pagination.items]),
+        responses=response_figures([person.id for person in pagination.items]),
         councils=list(Council),
         districts=districts(),
         parties=parties(),
@@ -76,6 +78,7 @@ def deputy(deputy_id: int):
         "pledges/deputy.html",
         deputy=person,
         card=scorecard(person),
+        responses=response_figures([person.id], with_issues=True)[person.id],
         filters=filters,
         pagination=pledge_page(filters),
         statuses=list(PledgeStatus),

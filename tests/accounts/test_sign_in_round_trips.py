@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import PASSWORD, create_comment, create_dialogue, create_event, create_question
+from tests.factories import PASSWORD, create_appeal, create_comment, create_dialogue, create_event, create_question
 
 HTMX = {"HX-Request": "true"}
 # Buttons anyone may press without an account, or that only end one.
@@ -19,7 +19,9 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
     dialogue = create_dialogue(moderator, village)
     question = create_question(dialogue, other_resident)
     event = create_event(moderator, village)
+    appeal = create_appeal(resident, pledge.deputy, village, public=True)
     ids = {
+        "appeal_id": appeal.id,
         "thread_id": thread.id,
         "comment_id": comment.id,
         "session_id": dialogue.id,
@@ -29,6 +31,7 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
         "user_id": other_resident.id,
     }
     shown_on = {
+        "appeal_id": f"/appeals/{appeal.id}",
         "thread_id": f"/threads/{thread.id}",
         "comment_id": f"/threads/{thread.id}",
         "session_id": f"/dialogues/{dialogue.id}",
