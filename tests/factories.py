@@ -131,6 +131,42 @@ def create_event(organiser: User, locality: Locality, capacity: int = 3, **field
     return event
 
 
+def create_reception(organiser: User, locality: Locality, minutes: int = 15, **fields):
+    """A committed public reception day (a week ahead, 10:00–11:00 unless told) cut into free slots of `minutes`."""
+    from datetime import timedelta
+
+    from community.core.db import utcnow
+    from community.events.models import EventKind
+    from community.events.receptions import open_slots
+
+    starts = fields.pop("starts_at", (utcnow() + timedelta(days=7)).replace(second=0, microsecond=0))
+    event = create_event(
+        organiser,
+        locality,
+        capacity=fields.pop("capacity", 20),
+        title=fields.pop("title", "Депутаттың қоғамдық қабылдауы"),
+        kind=EventKind.PUBLIC_RECEPTION,
+        starts_at=starts,
+        ends_at=fields.pop("ends_at", starts + timedelta(hours=1)),
+        **fields,
+    )
+    if minutes:
+        open_slots(event, minutes)
+    db.session.commit()
+    return event
+
+
+def book_for(user: User, slot, topic: str = "Көшедегі шұңқырлар туралы", **fields):
+    """A committed booking of a slot by a resident, written directly (also for times already past), with an optional
+    outcome."""
+    from community.core.db import utcnow
+
+    slot.user_id, slot.topic, slot.booked_at = user.id, topic, fields.pop("booked_at", utcnow())
+    slot.outcome = fields.pop("outcome", None)
+    db.session.commit()
+    return slot
+
+
 def create_dialogue(moderator: User, locality: Locality, state: str = "live", premoderation: bool = True, **fields):
     """A committed dialogue session, live unless asked otherwise."""
     from community.core.db import utcnow

@@ -16,13 +16,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import AnyConverter
 
-from community.extensions import limiter
+from community.events.models import ReceptionSlot
+from community.extensions import db, limiter
 from tests.factories import (
     PASSWORD,
+    create_appeal,
     create_comment,
     create_dialogue,
-    create_event,
     create_question,
+    create_reception,
     create_thread,
 )
 
@@ -80,13 +82,16 @@ def world(resident, moderator, deputy, deputy_profile, pledge, village):
     deputy, a pledge, an event, a live dialogue with a question."""
     thread = create_thread(resident, village, addressed_to_id=deputy.id)
     dialogue = create_dialogue(moderator, village)
+    event = create_reception(moderator, village)
     return SimpleNamespace(
         village=village,
         thread=thread,
         comment=create_comment(thread, resident),
         pledge=pledge,
         deputy=deputy_profile,
-        event=create_event(moderator, village),
+        event=event,
+        slot=db.session.scalar(db.select(ReceptionSlot).filter_by(event_id=event.id).limit(1)),
+        appeal=create_appeal(resident, deputy_profile, village, public=True),
         dialogue=dialogue,
         question=create_question(dialogue, resident),
         people={"resident": resident, "moderator": moderator},
@@ -111,6 +116,8 @@ def urls(app, world, method: str) -> list[tuple[str, str]]:
         "pledge_id": world.pledge.id,
         "deputy_id": world.deputy.id,
         "event_id": world.event.id,
+        "slot_id": world.slot.id,
+        "appeal_id": world.appeal.id,
         "session_id": world.dialogue.id,
         "question_id": world.question.id,
         "user_id": world.thread.author_id,

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from community.core.permissions import Role
 from community.core.time import local_to_utc, local_today
 from community.demo.accounts import people
+from community.demo.receptions import load_receptions
 from community.events.models import Event, EventKind
 from community.events.services import cancel_event, create_event, register
 from community.extensions import db
@@ -178,7 +179,7 @@ STARTS = time(10)  # local time in the region
 
 def load_events(by_slug: dict[str, Locality]) -> int:
     """Add the demo events that are missing: upcoming with registrations (one full, with a waiting list), cancelled
-    and past; returns how many were added."""
+    and past, the reception days cut into times; returns how many events were added."""
     everyone = people()
     residents = [user for user in everyone.values() if user.role is Role.RESIDENT]
     added = 0
@@ -206,4 +207,6 @@ def load_events(by_slug: dict[str, Locality]) -> int:
         if cancelled:
             cancel_event(event, cancelled)
         added += 1
+    db.session.flush()
+    load_receptions()  # also on a database whose events came before reception times
     return added

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("events", __name__)
 
-from community.events import views  # noqa: E402,F401
+from community.events import reception_views, views  # noqa: E402,F401

@@ -22,6 +22,7 @@ from community.core.urls import absolute_url, site_host
 from community.events import bp
 from community.events.forms import AttendanceForm, EventForm, ReportForm
 from community.events.models import EventKind, RegistrationState
+from community.events.receptions import open_slots, own_slot, reception_slots
 from community.events.services import (
     EventFilters,
     attendance_count,
@@ -85,8 +86,9 @@ def month():
     )
 
 
-def _event_context(event, reason_form=None) -> dict:
+def _event_context(event, reason_form=None, chosen=None, booking_form=None) -> dict:
     registration = registration_of(current_user, event)
+    slots = reception_slots(event) if event.kind is EventKind.PUBLIC_RECEPTION else []
     position = (
         waiting_position(registration) if registration and registration.state is RegistrationState.WAITING else None
     )
@@ -99,6 +101,11 @@ def _event_context(event, reason_form=None) -> dict:
         "dialogues": sessions_of_event(event.id),
         "attended": attendance_count(event) if event.report else 0,
         "reason_form": reason_form or ReasonForm(formdata=None),
+        "slots": slots,
+        "own_slot": own_slot(slots, current_user),
+        "chosen": chosen,  # the free time a resident is booking, whose topic form the slots section shows
+        "booking_form": booking_form,
+        "now": utcnow(),
     }
 
 
@@ -146,6 +153,8 @@ def new():
             current_user, publish=form.publish.data, **{k: v for k, v in fields.items() if k != "deputies"}
         )
         event.deputies = fields["deputies"]
+        if form.slot_minutes.data:
+            open_slots(event, form.slot_minutes.data)
         db.session.commit()
         flash(_("The event is announced.") if form.publish.data else _("The draft is saved."), "success")
         return redirect_to(url_for("events.show", event_id=event.id))
@@ -196,6 +205,8 @@ def edit(event_id: int):
     form.load_choices(all_deputies())
     if form.validate_on_submit():
         edit_event(event, **_event_fields(form))
+        if form.slot_minutes.data:
+            open_slots(event, form.slot_minutes.data)
         if form.publish.data:
             publish_event(event)
         db.session.commit()
@@ -286,8 +297,9 @@ def report(event_id: int):
     )
 
 
-def _calendar(events) -> bytes:
-    """Events as an iCalendar file (RFC 5545) with times in Asia/Almaty and stable UIDs."""
+def _calendar(events, slot=None) -> bytes:
+    """Events as an iCalendar file (RFC 5545) with times in Asia/Almaty and stable UIDs; with a booked slot, the one
+    event's entry is that time, its topic the description."""
     zone = local_zone()
     calendar = Calendar()
     calendar.add("prodid", f"-//{current_app.config['SITE_NAME']}//events//KK")
@@ -296,13 +308,13 @@ def _calendar(events) -> bytes:
     host = site_host()
     for event in events:
         entry = CalendarEvent()
-        entry.add("uid", f"event-{event.id}@{host}")
+        entry.add("uid", f"reception-slot-{slot.id}@{host}" if slot else f"event-{event.id}@{host}")
         entry.add("summary", event.title)
-        entry.add("dtstart", event.starts_at.astimezone(zone))
-        entry.add("dtend", event.ends_at.astimezone(zone))
-        entry.add("dtstamp", event.created_at)
+        entry.add("dtstart", (slot or event).starts_at.astimezone(zone))
+        entry.add("dtend", (slot or event).ends_at.astimezone(zone))
+        entry.add("dtstamp", (slot.booked_at if slot else None) or event.created_at)
         entry.add("location", ", ".join(part for part in (event.address, event.room) if part) or event.online_url)
-        entry.add("description", stored_excerpt(event, "description", 1000))
+        entry.add("description", slot.topic if slot else stored_excerpt(event, "description", 1000))
         entry.add("url", absolute_url("events.show", event_id=event.id))
         entry.add("status", "CANCELLED" if event.cancelled_at else "CONFIRMED")
         calendar.add_component(entry)

@@ -149,6 +149,7 @@ EXPORTS = (
     ),
     Export("events_ics", "events.feed_ics", "iCalendar", "calendar", CALENDAR_FIELDS, newest_published_event),
     Export("event_ics", "events.event_ics", "iCalendar", "calendar", CALENDAR_FIELDS, newest_published_event),
+    Export("booking_ics", "events.slot_ics", "iCalendar", "calendar", CALENDAR_FIELDS, open_data=False),
     Export(
         "minutes_csv",
         "dialogues.minutes_csv",

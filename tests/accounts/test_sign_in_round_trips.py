@@ -5,7 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.factories import PASSWORD, create_appeal, create_comment, create_dialogue, create_event, create_question
+from community.events.models import ReceptionSlot
+from community.extensions import db
+from tests.factories import PASSWORD, create_appeal, create_comment, create_dialogue, create_question, create_reception
 
 HTMX = {"HX-Request": "true"}
 # Buttons anyone may press without an account, or that only end one.
@@ -18,7 +20,8 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
     comment = create_comment(thread, other_resident)
     dialogue = create_dialogue(moderator, village)
     question = create_question(dialogue, other_resident)
-    event = create_event(moderator, village)
+    event = create_reception(moderator, village)  # an event whose slots may be booked too
+    slot = db.session.scalar(db.select(ReceptionSlot).filter_by(event_id=event.id).limit(1))
     appeal = create_appeal(resident, pledge.deputy, village, public=True)
     ids = {
         "appeal_id": appeal.id,
@@ -27,6 +30,7 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
         "session_id": dialogue.id,
         "question_id": question.id,
         "event_id": event.id,
+        "slot_id": slot.id,
         "pledge_id": pledge.id,
         "user_id": other_resident.id,
     }
@@ -37,6 +41,7 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
         "session_id": f"/dialogues/{dialogue.id}",
         "question_id": f"/dialogues/{dialogue.id}",
         "event_id": f"/events/{event.id}",
+        "slot_id": f"/events/{event.id}",
         "pledge_id": f"/pledges/{pledge.id}",
         "user_id": f"/users/{other_resident.id}",
     }

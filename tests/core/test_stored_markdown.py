@@ -324,8 +324,11 @@ def load_migration():
 
 def test_the_migration_renders_every_stored_text(resident, moderator, village):
     migration = load_migration()
+    born_rendered = {"appeals", "appeal_entries"}  # created by migration 0015, their html written from the start
     assert {table: tuple(fields) for table, fields in migration.MARKDOWN_FIELDS.items()} == {
-        table.name: markdown_fields(table) for table in db.metadata.sorted_tables if markdown_fields(table)
+        table.name: markdown_fields(table)
+        for table in db.metadata.sorted_tables
+        if markdown_fields(table) and table.name not in born_rendered
     }
     thread = create_thread(resident, village, body=rich("thread"))
     db.session.execute(

@@ -6,10 +6,18 @@ import re
 import pytest
 from markupsafe import escape
 
+from community.events.models import ReceptionSlot
 from community.extensions import db
 from community.pages.services import EXPORTS, PAGES
 from community.pledges.models import PledgeStatus
-from tests.factories import create_dialogue, create_event, create_question, create_thread
+from tests.factories import (
+    book_for,
+    create_appeal,
+    create_dialogue,
+    create_question,
+    create_reception,
+    create_thread,
+)
 
 PAGE_URLS = ["/about", "/rules", "/privacy", "/terms", "/accessibility", "/contact", "/data"]
 EXPORT_ENDINGS = (".csv", ".json", ".atom", ".ics")
@@ -116,11 +124,13 @@ def some_of_everything(region, village, resident, deputy, moderator, pledge):
     """One of each thing the exports give out."""
     pledge.record_update(deputy, PledgeStatus.IN_PROGRESS, 10, "Жұмыс басталды.", [], "pages-1")
     create_thread(resident, village)
-    event = create_event(moderator, village)
+    event = create_reception(moderator, village)
+    slot = book_for(resident, db.session.scalar(db.select(ReceptionSlot).filter_by(event_id=event.id).limit(1)))
+    create_appeal(resident, pledge.deputy, village, public=True)
     dialogue = create_dialogue(moderator, village)
     create_question(dialogue, resident, state="answered")
     db.session.commit()
-    return {"event_id": event.id, "session_id": dialogue.id}
+    return {"event_id": event.id, "session_id": dialogue.id, "slot_id": slot.id}
 
 
 def test_every_listed_export_answers(app, client, client_as, some_of_everything):
