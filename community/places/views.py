@@ -23,9 +23,8 @@ def index():
 def show(slug: str):
     """Show one locality at a glance, as the home page does, with its ancestors and links to its deputies, events
     and issues; anyone may look."""
-    from community.home.services import locality_overview
-
     from community.appeals.queries import representatives
+    from community.home.services import locality_overview
 
     locality = locality_by_slug_or_404(slug)
     return render(
