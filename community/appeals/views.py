@@ -58,6 +58,7 @@ from community.core.states import MoveRefused
 from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.pledges.models import Deputy
+from community.pledges.queries import deputy_for_user
 from community.threads.models import Category
 
 INVALID = 422
@@ -321,7 +322,7 @@ def inbox_count():
 @bp.route("/appeals/inbox/assistant", methods=["GET", "POST"])
 def assistant():
     """A deputy names the account that may answer appeals on their behalf, or nobody."""
-    deputy = db.session.scalar(db.select(Deputy).where(Deputy.user_id == current_user.get_id()))
+    deputy = deputy_for_user(current_user)
     ensure(deputy is not None and can_name_assistant(current_user, deputy))
     form = AssistantForm()
     if form.validate_on_submit():
