@@ -73,15 +73,16 @@ def send_appeal(author: User, deputy: Deputy, submission_key: str, **fields) -> 
     return appeal, new
 
 
-def acknowledge_appeal(appeal: Appeal, by: User) -> bool:
-    """Mark a sent appeal received when its addressee (or their assistant) opens it; False when it was already."""
+def acknowledge_appeal(appeal: Appeal, by: User, note: str = "") -> bool:
+    """Mark a sent appeal received when its addressee (or their assistant) opens it, or when the deputy heard it
+    in a dialogue's hall and promised to follow it up (the promise as the note); False when it was already."""
     if appeal.state is not AppealState.SENT:
         return False
     try:
         appeal.move_to(AppealState.RECEIVED, received_at=utcnow())
     except MoveRefused:
         return False
-    _record(appeal, EntryKind.RECEIVED, by)
+    _record(appeal, EntryKind.RECEIVED, by, note)
     _inbox_changed(appeal.deputy_id)
     return True
 

@@ -148,3 +148,10 @@ class IssueForm(FlaskForm):
     def validate_category(self, field) -> None:
         if field.data not in {c.value for c in Category}:
             raise ValidationError(_l("Choose a category from the list."))
+
+
+class PromiseForm(IssueForm):
+    """A follow-up promised in the hall, recorded as the asker's appeal that the deputy has received and owes an
+    answer on."""
+
+    promised = StringField(_l("What the deputy promised"), validators=[required(), length(3, 1000)], filters=[strip])

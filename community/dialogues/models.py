@@ -196,6 +196,8 @@ class Question(HideableMixin, db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue_questions.id", ondelete="SET NULL"))
     pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id", ondelete="SET NULL"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="SET NULL"))
+    # The appeal made of it: a question left open sent to a deputy, or a follow-up promised in the hall.
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="SET NULL"))
     submission_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -207,6 +209,7 @@ class Question(HideableMixin, db.Model):
     merged_into: Mapped["Question | None"] = relationship(remote_side=[id], foreign_keys=[merged_into_id])
     pledge: Mapped["Pledge | None"] = relationship()  # noqa: F821
     thread: Mapped["Thread | None"] = relationship()  # noqa: F821
+    appeal: Mapped["Appeal | None"] = relationship()  # noqa: F821
 
     @property
     def public_name(self) -> str | None:
@@ -267,6 +270,7 @@ class Step(LabelledEnum):
     PROMISE = "promise", _l("recorded a promised follow-up")
     REOPEN = "reopen", _l("reopened")
     TO_ISSUE = "to_issue", _l("turned into a local issue")
+    TO_APPEAL = "to_appeal", _l("sent to a deputy as the asker's appeal")
     WITHDRAW = "withdraw", _l("withdrew their own question")
     OPEN = "open", _l("opened the session")
     PAUSE = "pause", _l("paused the session")

@@ -8,6 +8,7 @@ from flask import abort
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import joinedload, selectinload
 
+from community.appeals.models import Appeal
 from community.core.lists import ListFilters, page_number
 from community.dialogues.models import (
     PUBLIC_STATES,
@@ -242,21 +243,25 @@ def minutes_of(dialogue: DialogueSession) -> dict:
     answered = list(
         db.session.scalars(
             _questions(dialogue, Q.ANSWERED, Q.PROMISED)
-            .options(joinedload(Question.pledge), joinedload(Question.thread))
+            .options(
+                joinedload(Question.pledge),
+                joinedload(Question.thread),
+                joinedload(Question.appeal).joinedload(Appeal.deputy),
+            )
             .order_by(Question.answered_at, Question.id)
         )
     )
     still_open = list(
         db.session.scalars(
             _questions(dialogue, Q.APPROVED)
-            .options(joinedload(Question.thread))
+            .options(joinedload(Question.thread), joinedload(Question.appeal).joinedload(Appeal.deputy))
             .order_by(Question.vote_count.desc(), Question.id)
         )
     )
     return {
         "answered": answered,
         "open": still_open,
-        "commitments": [q for q in answered + still_open if q.pledge_id or q.thread_id],
+        "commitments": [q for q in answered + still_open if q.pledge_id or q.thread_id or q.appeal_id],
         "participants": participant_count(dialogue),
         "questions": dialogue.public_count,
     }

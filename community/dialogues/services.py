@@ -294,3 +294,46 @@ def open_question_to_issue(question: Question, by: User, deputy, category, body:
         log_step(question.session_id, Step.TO_ISSUE, by, question.id, f"#{thread.id}")
         db.session.expire(question)
     return thread
+
+
+def question_to_appeal(question: Question, by: User, deputy, category, submission_key: str, promised: str = ""):
+    """Send a question to a deputy as its asker's public appeal (anonymous if they asked anonymously; they follow
+    it): one left open at a session, or, with what was `promised` in the hall, a follow-up the deputy owes an answer
+    on, already received. One appeal per question, whoever presses first. Raises MoveRefused for a question typed
+    in for someone without an account, or one handled meanwhile. Returns the appeal."""
+    from community.appeals.models import AppealSource
+    from community.appeals.services import acknowledge_appeal, send_appeal
+
+    if question.author is None:
+        raise MoveRefused(TOO_LATE)
+    dialogue = question.session
+    body = f"{question.body}\n\n— {plain_line(dialogue.title, 200)}"
+    appeal, new = send_appeal(
+        question.author,
+        deputy,
+        f"dialogue-{question.id}",  # one appeal per question, from any moderator's form
+        subject=plain_line(question.body, 160),
+        body=body,
+        category=category,
+        locality_id=dialogue.locality_id,
+        public=True,
+        anonymous=question.anonymous,
+        source=AppealSource.DIALOGUE,
+        lang=question.lang,
+    )
+    if not new:
+        return appeal
+    if promised:
+        acknowledge_appeal(appeal, by, note=promised)
+        question.move_to(
+            Q.PROMISED, by, Step.PROMISE, promised, answer_note=promised, answered_at=utcnow(), appeal_id=appeal.id
+        )
+        return appeal
+    if not update_row(
+        Question, question.id, Question.appeal_id.is_(None), Question.state == Q.APPROVED, appeal_id=appeal.id
+    ):
+        raise MoveRefused(TOO_LATE)
+    _changed(question.session_id)
+    log_step(question.session_id, Step.TO_APPEAL, by, question.id, f"#{appeal.id}")
+    db.session.expire(question)
+    return appeal

@@ -25,7 +25,14 @@ def test_public_pages_open_for_everyone(client_as, dialogue, role, page):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    "page", ["/dialogues/new", "/dialogues/{id}/console", "/dialogues/{id}/edit", "/dialogues/questions/{q}/follow-up"]
+    "page",
+    [
+        "/dialogues/new",
+        "/dialogues/{id}/console",
+        "/dialogues/{id}/edit",
+        "/dialogues/questions/{q}/follow-up",
+        "/dialogues/questions/{q}/promise",
+    ],
 )
 def test_only_moderators_open_the_running_pages(client_as, dialogue, resident, role, page):
     question = create_question(dialogue, resident)
@@ -131,7 +138,7 @@ def test_only_moderators_send_an_open_question_to_a_deputy(client_as, moderator,
     person = create_deputy(name="Сәуле Омарова", user=create_user("deputy"))
     closed = create_dialogue(moderator, village, state="closed", deputies=[person])
     question = create_question(closed, resident)
-    assert client_as(role).get(f"/dialogues/questions/{question.id}/to-issue").status_code == RUNS[role]
+    assert client_as(role).get(f"/dialogues/questions/{question.id}/to-deputy").status_code == RUNS[role]
 
 
 @pytest.mark.parametrize("role", ROLES)

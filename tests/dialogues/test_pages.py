@@ -7,6 +7,7 @@ from unittest import mock
 
 import pytest
 
+from community.appeals.models import Appeal, AppealFollow
 from community.dialogues.models import DialogueSession, Question, QuestionState, SessionState
 from community.extensions import db
 from community.pledges.models import Pledge
@@ -247,24 +248,67 @@ def test_closing_publishes_minutes_with_figures_commitments_and_a_csv(client, di
     assert db.session.get(DialogueSession, dialogue.id).state is SessionState.CLOSED
 
 
-def test_an_open_question_becomes_a_local_issue_for_a_linked_deputy(
-    client, moderator, village, resident, deputy, login_as
-):
+def send_to_deputy(client, question, person, category="health"):
+    form = client.get(f"/dialogues/questions/{question.id}/to-deputy").get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
+    return client.submit(
+        f"/dialogues/questions/{question.id}/to-deputy",
+        {"deputy": str(person.id), "category": category, "submission_key": key},
+    )
+
+
+def test_an_open_question_becomes_its_askers_appeal(client, moderator, village, resident, deputy, login_as):
     person = create_deputy(name="Гүлнар Әбдіқадырова", user=deputy)
     dialogue = create_dialogue(moderator, village, state="closed", deputies=[person])
-    question = create_question(dialogue, resident, body="Ауылға дәрігер қашан келеді?")
+    question = create_question(dialogue, resident, body="Ауылға дәрігер қашан келеді?", anonymous=True)
     login_as(moderator)
-    form = client.get(f"/dialogues/questions/{question.id}/to-issue").get_data(as_text=True)
-    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
-    response = client.submit(
-        f"/dialogues/questions/{question.id}/to-issue",
-        {"deputy": str(person.id), "category": "health", "submission_key": key},
-    )
+    response = send_to_deputy(client, question, person)
     assert response.status_code == 303
+    appeal = db.session.scalar(db.select(Appeal))
+    assert (appeal.author_id, appeal.deputy_id, appeal.public, appeal.anonymous) == (resident.id, person.id, True, True)
+    assert appeal.subject == "Ауылға дәрігер қашан келеді?" and appeal.source.value == "dialogue"
+    assert db.session.get(AppealFollow, {"user_id": resident.id, "appeal_id": appeal.id}) is not None
+    assert db.session.get(Question, question.id).appeal_id == appeal.id
+    assert db.session.scalar(db.select(Thread)) is None  # no local issue authored by the moderator
+    assert client.get(f"/dialogues/questions/{question.id}/to-deputy").status_code == 409
+    minutes = client.get(f"/dialogues/{dialogue.id}?lang=en").get_data(as_text=True)
+    assert "Followed up as an appeal to a deputy" in minutes
+    page = client_for_visitor(client).get(f"/appeals/{appeal.id}?lang=en").get_data(as_text=True)
+    assert "Anonymous" in page and resident.display_name not in page
+
+
+def client_for_visitor(client):
+    return client.application.test_client()
+
+
+def test_a_hall_question_without_an_account_becomes_a_local_issue(client, moderator, village, deputy, login_as):
+    person = create_deputy(name="Гүлнар Әбдіқадырова", user=deputy)
+    dialogue = create_dialogue(moderator, village, state="closed", deputies=[person])
+    question = create_question(dialogue, None, body="Залдан: көпір қашан жөнделеді?")
+    login_as(moderator)
+    assert send_to_deputy(client, question, person, "roads").status_code == 303
     thread = db.session.scalar(db.select(Thread))
-    assert thread.addressed_to_id == deputy.id and thread.title == "Ауылға дәрігер қашан келеді?"
+    assert thread.addressed_to_id == deputy.id and thread.title == "Залдан: көпір қашан жөнделеді?"
     assert db.session.get(Question, question.id).thread_id == thread.id
-    assert client.get(f"/dialogues/questions/{question.id}/to-issue").status_code == 409
+
+
+def test_a_promise_in_the_hall_becomes_a_received_appeal(client, moderator, village, resident, deputy, login_as):
+    person = create_deputy(name="Гүлнар Әбдіқадырова", user=deputy)
+    dialogue = create_dialogue(moderator, village, deputies=[person])
+    question = create_question(dialogue, resident, body="Спорт алаңы қашан салынады?")
+    login_as(moderator)
+    form = client.get(f"/dialogues/questions/{question.id}/promise").get_data(as_text=True)
+    key = re.search(r'name="submission_key" type="hidden" value="([^"]+)"', form).group(1)
+    data = {"deputy": str(person.id), "promised": "Бір ай ішінде жазбаша жауап беремін.", "category": "youth"}
+    first = client.submit(f"/dialogues/questions/{question.id}/promise", {**data, "submission_key": key})
+    again = client.submit(f"/dialogues/questions/{question.id}/promise", {**data, "submission_key": key})
+    assert first.status_code == 303 and again.status_code in (303, 409)
+    appeal = db.session.scalar(db.select(Appeal))
+    assert db.session.scalar(db.select(db.func.count()).select_from(Appeal)) == 1
+    assert appeal.state.value == "received" and appeal.author_id == resident.id
+    stored = db.session.get(Question, question.id)
+    assert stored.state.value == "promised" and stored.appeal_id == appeal.id
+    assert "Бір ай ішінде жазбаша жауап беремін." in client.get(f"/appeals/{appeal.id}").get_data(as_text=True)
 
 
 def test_the_screen_shows_the_current_question_and_a_qr_code_without_sign_in(client, dialogue, resident):

@@ -6,4 +6,4 @@ from community.dialogues.models import DialogueSession
 
 live = LiveRegion(DialogueSession.version)
 
-from community.dialogues.views import console, participant, screen  # noqa: E402,F401 - registers the routes
+from community.dialogues.views import console, follow_ups, participant, screen  # noqa: E402,F401 - registers the routes

@@ -7,24 +7,21 @@ from flask_login import current_user
 
 from community.core.forms import ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render, wants_fragment
-from community.core.i18n import current_lang, format_day
+from community.core.i18n import current_lang
 from community.core.permissions import can_run_dialogues, ensure
 from community.core.security import user_or_address_key
 from community.core.states import MoveRefused
 from community.core.time import local_to_utc, utc_to_local
-from community.core.urls import absolute_url
 from community.dialogues import bp
 from community.dialogues.forms import (
     AnswerForm,
     CloseForm,
     CorrectionForm,
-    FollowUpForm,
     HallQuestionForm,
-    IssueForm,
     MergeForm,
     SessionForm,
 )
-from community.dialogues.models import QuestionState, SessionState
+from community.dialogues.models import SessionState
 from community.dialogues.queries import console_lists, question_or_404, session_or_404
 from community.dialogues.services import (
     answer_question,
@@ -35,9 +32,7 @@ from community.dialogues.services import (
     create_session,
     edit_session,
     hide_question,
-    make_follow_up_pledge,
     merge_question,
-    open_question_to_issue,
     reopen_question,
     restore_question,
     set_current,
@@ -45,9 +40,7 @@ from community.dialogues.services import (
 from community.dialogues.views import live
 from community.events.services import recent_and_upcoming_events
 from community.extensions import db, limiter
-from community.pledges.models import PledgeCategory
 from community.pledges.queries import all_deputies
-from community.threads.models import Category
 
 INVALID = 422
 
@@ -311,82 +304,3 @@ def step_with_form(question_id: int, step: str):
         return _refused(question.session_id, refusal)
     db.session.commit()
     return _back_to_console(question.session_id)
-
-
-@bp.route("/dialogues/questions/<int:question_id>/follow-up", methods=["GET", "POST"])
-@moderation_limit
-def follow_up(question_id: int):
-    """Record a follow-up a deputy promised: it becomes the deputy's pledge, linked from the question and the
-    minutes. Moderators and admins."""
-    question = _moderated(question_id)
-    if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED):
-        raise MoveRefused()  # answered, hidden or merged meanwhile: the 409 page says so
-    deputies = question.session.deputies or all_deputies()
-    only = str(deputies[0].id) if len(deputies) == 1 else ""
-    form = FollowUpForm(data={"title": question.body[:200], "category": PledgeCategory.OTHER.value, "deputy": only})
-    form.load_deputies(deputies)
-    if form.validate_on_submit():
-        deputy = next(d for d in deputies if str(d.id) == form.deputy.data)
-        try:
-            pledge = make_follow_up_pledge(
-                question,
-                current_user,
-                deputy,
-                form.submission_key.data,
-                absolute_url("dialogues.show", session_id=question.session_id),
-                title=form.title.data,
-                text=form.text.data,
-                category=PledgeCategory(form.category.data),
-                due_on=form.due_on.data,
-            )
-        except MoveRefused as refusal:
-            return _refused(question.session_id, refusal)
-        db.session.commit()
-        flash(_("The promised follow-up is recorded as a pledge of %(name)s.", name=deputy.name), "success")
-        return redirect_to(url_for("pledges.show", pledge_id=pledge.id))
-    status = INVALID if form.is_submitted() else 200
-    return render(
-        "dialogues/follow_up.html",
-        block="form",
-        status=status,
-        form=form,
-        question=question,
-        categories=list(PledgeCategory),
-    )
-
-
-@bp.route("/dialogues/questions/<int:question_id>/to-issue", methods=["GET", "POST"])
-@moderation_limit
-def to_issue(question_id: int):
-    """Turn a question left open at a closed session into a local issue addressed to one of its deputies, who
-    answers it there officially: moderators and admins."""
-    question = question_or_404(question_id)
-    ensure(can_run_dialogues(current_user))
-    if question.state is not QuestionState.APPROVED or question.thread_id:
-        raise MoveRefused()
-    form = IssueForm(data={"category": Category.OTHER.value})
-    form.load_deputies(question.session.deputies)
-    if not form.deputy.choices:
-        flash(_("None of this session's deputies has an account to answer from."), "error")
-        return redirect_to(url_for("dialogues.show", session_id=question.session_id))
-    if form.validate_on_submit():
-        deputy = next(d for d in question.session.deputies if str(d.id) == form.deputy.data)
-        body = _(
-            "Asked at the dialogue session «%(title)s» on %(date)s and left open there. Minutes: %(url)s",
-            title=question.session.title,
-            date=format_day(question.session.scheduled_at, "page"),
-            url=absolute_url("dialogues.show", session_id=question.session_id),
-        )
-        try:
-            thread = open_question_to_issue(
-                question, current_user, deputy, Category(form.category.data), body, form.submission_key.data
-            )
-        except MoveRefused as refusal:
-            db.session.rollback()
-            flash(str(refusal.message), "info")
-            return redirect_to(url_for("dialogues.show", session_id=question.session_id))
-        db.session.commit()
-        flash(_("The question is now a local issue addressed to %(name)s.", name=deputy.name), "success")
-        return redirect_to(url_for("threads.show", thread_id=thread.id))
-    status = INVALID if form.is_submitted() else 200
-    return render("dialogues/issue.html", block="form", status=status, form=form, question=question)
