@@ -147,6 +147,7 @@ class ReceptionSlot(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship()
+    appeal: Mapped["Appeal | None"] = relationship()  # noqa: F821 - by the registry
 
     @property
     def is_free(self) -> bool:

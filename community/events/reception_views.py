@@ -1,7 +1,7 @@
 """Reception-day pages: booking a time from the event page, giving it back, its calendar file, and the day's list
 where those who run it open times and mark visits held or missed."""
 
-from flask import abort, flash, url_for
+from flask import abort, current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -24,6 +24,7 @@ from community.events.forms import BookingForm, SlotsForm
 from community.events.models import VisitOutcome
 from community.events.receptions import (
     book_slot,
+    booking_to_appeal,
     cancel_booking,
     mark_visit,
     open_slots,
@@ -148,6 +149,26 @@ def mark_slot(event_id: int, slot_id: int, outcome: str):
         return _refused(refusal, lambda: _day_list(event_id), location)
     db.session.commit()
     message = _("The visit is marked held.") if outcome == "held" else _("The visit is marked missed.")
+    return fragment_or_redirect(lambda: _day_list(event_id), location, message)
+
+
+@bp.post("/events/<int:event_id>/slots/<int:slot_id>/appeal")
+def slot_appeal(event_id: int, slot_id: int):
+    """Track a topic raised at the reception as the visitor's private appeal to the reception's deputy, in one step:
+    those who run the day. The list swaps in place."""
+    event = reception_or_404(event_id, current_user)
+    ensure(can_manage_reception(current_user, event))
+    slot = slot_or_404(event, slot_id)
+    location = url_for("events.slots", event_id=event.id)
+    try:
+        booking_to_appeal(slot, current_user)
+    except MoveRefused as refusal:
+        return _refused(refusal, lambda: _day_list(event_id), location)
+    db.session.commit()
+    message = _(
+        "The topic is now the visitor's appeal; the answer is due in %(days)d working days.",
+        days=current_app.config["APPEAL_ANSWER_DAYS"],
+    )
     return fragment_or_redirect(lambda: _day_list(event_id), location, message)
 
 

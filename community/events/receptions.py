@@ -37,7 +37,7 @@ def reception_slots(event: Event) -> list[ReceptionSlot]:
         db.session.scalars(
             db.select(ReceptionSlot)
             .where(ReceptionSlot.event_id == event.id)
-            .options(joinedload(ReceptionSlot.user))
+            .options(joinedload(ReceptionSlot.user), joinedload(ReceptionSlot.appeal))
             .order_by(ReceptionSlot.starts_at)
         )
     )
@@ -158,3 +158,52 @@ def remove_slot(slot: ReceptionSlot) -> None:
     """Take a free time off the day. MoveRefused when someone has booked it: a booked time stays. Flushes."""
     if not remove_once(ReceptionSlot, id=slot.id, user_id=None):
         raise MoveRefused(_l("Someone has booked this time, so it stays."))
+
+
+NO_ADDRESSEE = _l("No deputy of this reception has an account to receive appeals.")
+
+
+def reception_deputy(event: Event, by: User):
+    """The deputy who receives the day's appeals: the one pressing the button, else the first of the reception's
+    deputies with an account, else the organiser's own deputy profile; None when there is none."""
+    from community.pledges.models import Deputy
+
+    with_accounts = [deputy for deputy in event.deputies if deputy.user_id]
+    mine = next((deputy for deputy in with_accounts if deputy.user_id == by.id), None)
+    if mine or with_accounts:
+        return mine or with_accounts[0]
+    return db.session.scalar(db.select(Deputy).where(Deputy.user_id == event.organiser_id))
+
+
+def booking_to_appeal(slot: ReceptionSlot, by: User):
+    """Track the topic a resident raised at the reception as their private appeal to the reception's deputy, who
+    heard it and now owes a written answer within the appeals' term; one appeal per booking, whoever presses first.
+    Raises MoveRefused when there is no visitor, no deputy to receive it, or it is tracked already."""
+    from community.appeals.models import AppealSource
+    from community.appeals.services import acknowledge_appeal, send_appeal
+    from community.core.i18n import format_day
+    from community.threads.models import Category
+
+    event = slot.event
+    deputy = reception_deputy(event, by)
+    if slot.user is None or slot.appeal_id is not None:
+        raise MoveRefused()
+    if deputy is None:
+        raise MoveRefused(NO_ADDRESSEE)
+    subject = slot.topic if len(slot.topic) >= 8 else f"{slot.topic} — {event.title}"
+    appeal, new = send_appeal(
+        slot.user,
+        deputy,
+        f"reception-{slot.id}",  # one appeal per booking
+        subject=subject[:160],
+        body=f"{slot.topic}\n\n— {event.title}, {format_day(slot.starts_at, 'page')}",
+        category=Category.OTHER,
+        locality_id=event.locality_id,
+        public=False,
+        source=AppealSource.RECEPTION,
+    )
+    if new:
+        acknowledge_appeal(appeal, by)
+    if not update_row(ReceptionSlot, slot.id, ReceptionSlot.appeal_id.is_(None), appeal_id=appeal.id):
+        raise MoveRefused()
+    return appeal

@@ -567,3 +567,23 @@ def test_reception_slots_are_listed_in_order_with_their_bookers(reception, resid
     slots = reception_slots(reception)
     assert [slot.starts_at for slot in slots] == sorted(slot.starts_at for slot in slots)
     assert slots[3].user.id == resident.id
+
+
+def test_a_topic_raised_at_the_reception_becomes_the_visitors_appeal(client_as, deputy, village, resident):
+    from community.appeals.models import Appeal, AppealFollow, AppealState
+
+    person = create_deputy("Қабылдаушы Депутат", user=deputy)
+    event = create_reception(deputy, village)  # the organiser's own profile receives it
+    slot = book_for(resident, db.session.scalar(db.select(ReceptionSlot).filter_by(event_id=event.id).limit(1)))
+    host = client_as(deputy)
+    url = f"/events/{event.id}/slots/{slot.id}/appeal"
+    assert client_as("resident").submit(url).status_code == 403
+    assert host.submit(url, headers={"HX-Request": "true"}).status_code == 200
+    assert host.submit(url).status_code == 409  # tracked already
+    appeal = db.session.scalar(db.select(Appeal))
+    assert (appeal.author_id, appeal.deputy_id, appeal.public) == (resident.id, person.id, False)
+    assert appeal.state is AppealState.RECEIVED and appeal.source.value == "reception"
+    assert db.session.get(AppealFollow, {"user_id": resident.id, "appeal_id": appeal.id}) is not None
+    assert db.session.get(ReceptionSlot, slot.id).appeal_id == appeal.id
+    assert client_as(resident).get(f"/appeals/{appeal.id}").status_code == 200
+    assert client_as("moderator").get(f"/appeals/{appeal.id}").status_code == 404  # a private appeal
