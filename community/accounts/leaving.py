@@ -18,7 +18,8 @@ def delete_account(user: User, remove_content: bool = False) -> bool:
     """The owner deletes their account (who may: can_delete_account, the password given again): it can no longer
     sign in, every session and unused link ends, its address (which may register again), name, password, locality
     and about text are gone, and what it wrote shows under "Deleted user". Its registrations for events still to
-    come are withdrawn, the places passing to the waiting list, and it follows no thread. With remove_content its
+    come are withdrawn, the places passing to the waiting list, its reception times still to come are freed, its
+    appeals lose the phone number it left, and it follows no thread or appeal. With remove_content its
     comments are deleted as an author deletes one (a placeholder where others replied) and its threads lose their
     text (they stay for the comments under them); what moderators hid stays as they left it, with its log. Supports,
     votes, flags and past registrations stay. False, changing nothing, when the account was deleted already (a
@@ -45,6 +46,7 @@ def delete_account(user: User, remove_content: bool = False) -> bool:
     end_all_sessions(user)
     forget_links(user)
     _unfollow_all(user)
+    _leave_appeals_and_receptions(user, now, remove_content)
     if remove_content:
         from community.threads.services import delete_comment
 
@@ -114,3 +116,23 @@ def _unfollow_all(user: User) -> None:
             .values(follower_count=Thread.follower_count - 1)
             .execution_options(synchronize_session=False)
         )
+
+
+def _leave_appeals_and_receptions(user: User, now, remove_content: bool) -> None:
+    """The phone numbers left on appeals go, and the booked reception times still to come are freed; with
+    remove_content the appeals' texts go too (their subjects and the deputies' answers stay, as a thread's do).
+    The account follows no appeal."""
+    from community.appeals.models import Appeal, AppealFollow
+    from community.events.models import ReceptionSlot
+
+    values = {"contact_phone": "", **({"body": "", "body_html": ""} if remove_content else {})}
+    db.session.execute(
+        update(Appeal).where(Appeal.author_id == user.id).values(**values).execution_options(synchronize_session=False)
+    )
+    db.session.execute(delete(AppealFollow).where(AppealFollow.user_id == user.id))
+    db.session.execute(
+        update(ReceptionSlot)
+        .where(ReceptionSlot.user_id == user.id, ReceptionSlot.starts_at > now)
+        .values(user_id=None, topic="", booked_at=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -6,14 +6,14 @@ every page shows, no password hash, no session or reset tokens, no moderator's i
 """
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Select, func
 
 from community.accounts.models import LoginSession, User
 from community.core.db import utcnow
 from community.dialogues.models import Question, QuestionVote
-from community.events.models import Event, Registration
+from community.events.models import Event, ReceptionSlot, Registration
 from community.extensions import db
 from community.moderation.models import Flag
 from community.pledges.models import PledgeUpdate, UpdateReaction
@@ -22,7 +22,7 @@ from community.threads.models import Comment, CommentSupport, Thread, ThreadFoll
 BATCH = 200  # rows read from the database at a time
 
 
-def _time(value: datetime | None) -> str | None:
+def _time(value: datetime | date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
@@ -34,7 +34,7 @@ def _rows(statement: Select) -> Iterator[dict]:
     """A query's rows as dicts of its labelled columns, times in ISO form, enums by their stored words."""
     for row in db.session.execute(statement.execution_options(yield_per=BATCH)).mappings():
         yield {
-            name: _time(value) if isinstance(value, datetime) else getattr(value, "value", value)
+            name: _time(value) if isinstance(value, datetime | date) else getattr(value, "value", value)
             for name, value in row.items()
         }
 
@@ -63,6 +63,8 @@ def _account(user: User) -> dict:
 def own_data(user: User) -> list[tuple[str, object]]:
     """The account and everything it wrote or did, as named sections for `json_sections_response`; each list is a
     query read when the answer streams it. For the account's owner only (the view checks)."""
+    from community.appeals.models import Appeal, AppealEntry, AppealSupport  # the appeals know accounts
+
     me = user.id
     select = db.select
     return [
@@ -214,6 +216,63 @@ def own_data(user: User) -> list[tuple[str, object]]:
                 )
                 .where(UpdateReaction.user_id == me)
                 .order_by(UpdateReaction.id)
+            ),
+        ),
+        (
+            "appeals",
+            _rows(
+                select(
+                    Appeal.id,
+                    Appeal.deputy_id,
+                    Appeal.subject,
+                    Appeal.body,
+                    Appeal.category,
+                    Appeal.locality_id,
+                    Appeal.public,
+                    Appeal.anonymous,
+                    Appeal.contact_phone,
+                    Appeal.state,
+                    Appeal.outcome,
+                    Appeal.helped,
+                    Appeal.source,
+                    Appeal.created_at,
+                    Appeal.due_on,
+                    Appeal.closed_at,
+                )
+                .where(Appeal.author_id == me)
+                .order_by(Appeal.id)
+            ),
+        ),
+        (
+            "appeal_messages",
+            _rows(
+                select(AppealEntry.appeal_id, AppealEntry.kind, AppealEntry.body, AppealEntry.created_at)
+                .where(AppealEntry.by_id == me)
+                .order_by(AppealEntry.id)
+            ),
+        ),
+        (
+            "appeal_supports",
+            _rows(
+                select(AppealSupport.appeal_id, AppealSupport.created_at)
+                .where(AppealSupport.user_id == me)
+                .order_by(AppealSupport.created_at)
+            ),
+        ),
+        (
+            "reception_bookings",
+            _rows(
+                select(
+                    ReceptionSlot.event_id,
+                    ReceptionSlot.starts_at,
+                    ReceptionSlot.ends_at,
+                    ReceptionSlot.topic,
+                    ReceptionSlot.booked_at,
+                    ReceptionSlot.outcome,
+                    ReceptionSlot.appeal_id,
+                )
+                .where(ReceptionSlot.user_id == me)
+                .order_by(ReceptionSlot.starts_at)
             ),
         ),
         (

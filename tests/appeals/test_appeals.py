@@ -214,3 +214,18 @@ def test_the_inbox_and_its_count(client_as, resident, deputy, deputy_profile, vi
     again = deputy_client.get("/appeals/inbox/count?lang=en", headers={**HTMX, "If-None-Match": count.headers["ETag"]})
     assert again.status_code == 304
     assert client_as("resident").get("/appeals/inbox").status_code == 403
+
+
+def test_own_data_and_leaving(client_as, resident, deputy_profile, village):
+    from community.accounts.leaving import delete_account
+
+    appeal = create_appeal(resident, deputy_profile, village, contact_phone="+7 701 000 11 22")
+    owner = client_as(resident)
+    data = owner.get("/auth/data.json").get_json()
+    assert data["appeals"][0]["subject"] == appeal.subject and data["appeals"][0]["contact_phone"] == "+7 701 000 11 22"
+    assert data["appeal_messages"][0]["kind"] == "sent"
+    delete_account(db.session.get(type(resident), resident.id), remove_content=True)
+    db.session.commit()
+    gone = fresh(appeal)
+    assert (gone.contact_phone, gone.body) == ("", "")
+    assert db.session.get(AppealFollow, {"user_id": resident.id, "appeal_id": appeal.id}) is None
