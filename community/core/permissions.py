@@ -294,11 +294,6 @@ def can_support_appeal(user, appeal) -> bool:
     return can_take_part(user) and appeal.public and not appeal.is_hidden and appeal.author_id != user.id
 
 
-def can_hide_appeal(user, appeal) -> bool:
-    """Moderators hide and restore public appeals (a private one is not theirs to see)."""
-    return can_moderate(user) and appeal.public
-
-
 def can_use_inbox(user, deputy) -> bool:
     """A deputy's inbox is theirs and their assistant's."""
     return _is_signed_in(user) and deputy is not None and user.id in (deputy.user_id, deputy.assistant_id)

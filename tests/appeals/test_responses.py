@@ -46,7 +46,9 @@ def text_of(html: str) -> str:
 
 def response_card(client, deputy) -> str:
     page = client.get(f"/deputies/{deputy.id}?lang=en").get_data(as_text=True)
-    return re.search(r'<section class="card scorecard" aria-labelledby="responses-heading">.*?</section>', page, re.S)[0]
+    return re.search(r'<section class="card scorecard" aria-labelledby="responses-heading">.*?</section>', page, re.S)[
+        0
+    ]
 
 
 def card_figures(card: str) -> dict[str, str]:
@@ -153,7 +155,9 @@ def test_private_appeals_count_but_their_subjects_are_never_shown(client_as, ans
 
 
 @pytest.mark.parametrize("count, shown", [(MIN_APPEALS - 1, False), (MIN_APPEALS, True)])
-def test_figures_are_given_from_the_fifth_appeal_of_the_year_on(client, resident, deputy_profile, village, count, shown):
+def test_figures_are_given_from_the_fifth_appeal_of_the_year_on(
+    client, resident, deputy_profile, village, count, shown
+):
     for _ in range(count):
         appeal_of(resident, deputy_profile, village, "answered", answer_days=2, due=-1)
     for _ in range(3):  # older than a year: they do not make up the number
@@ -191,7 +195,9 @@ def issue(author, place, addressed_to, raised: date, answered: date | None = Non
     thread = create_thread(author, place, addressed_to_id=addressed_to.id, **fields)
     thread.created_at = at(raised)
     if answered is not None:
-        create_comment(thread, by or addressed_to, "Жөндеу жұмыстары басталды.", official=True).created_at = at(answered)
+        create_comment(thread, by or addressed_to, "Жөндеу жұмыстары басталды.", official=True).created_at = at(
+            answered
+        )
     db.session.commit()
     return thread
 
