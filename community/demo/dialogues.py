@@ -19,12 +19,14 @@ from community.dialogues.services import (
     hide_question,
     make_follow_up_pledge,
     merge_question,
+    question_to_appeal,
     set_current,
     vote,
 )
 from community.extensions import db
 from community.places.models import Locality
 from community.pledges.models import Deputy, PledgeCategory
+from community.threads.models import Category
 
 CLOSED = {
     "title": "Жамбыл ауданы: ауыз су мәселесі бойынша ашық диалог",
@@ -133,6 +135,8 @@ def load_dialogues(by_slug: dict[str, Locality]) -> int:
             due_on=(utcnow() + timedelta(days=200)).date(),
         )
         closed.move_to(SessionState.CLOSED, moderator, summary=CLOSED["summary"])
+        if deputy.user_id:  # the question left open goes on as its asker's appeal
+            question_to_appeal(left, moderator, deputy, Category.WATER, "demo-dialogue-left")
         added += 1
     if db.session.scalar(db.select(DialogueSession).filter_by(title=UPCOMING["title"])) is None:
         upcoming = _session(UPCOMING, moderator, by_slug, SessionState.SCHEDULED)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from community.core.db import utcnow
 from community.demo.accounts import ASEL, BAUYRZHAN, NURZHAN, OLGA, people
 from community.events.models import Event, ReceptionSlot, VisitOutcome
-from community.events.receptions import open_slots, reception_slots
+from community.events.receptions import booking_to_appeal, open_slots, reception_slots
 from community.extensions import db
 
 HELD, MISSED = VisitOutcome.HELD, VisitOutcome.MISSED
@@ -52,5 +52,8 @@ def load_receptions() -> int:
             # Booked a few days ahead, as residents do, and never in the future.
             slot.booked_at = min(utcnow(), event.starts_at - timedelta(days=3)) - timedelta(hours=number + 1)
         db.session.flush()
+        held = [slot for slot in slots if slot.outcome is HELD]
+        if held:  # the first visit held goes on as the visitor's appeal, tracked like any other
+            booking_to_appeal(held[0], event.organiser)
         added += 1
     return added

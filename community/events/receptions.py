@@ -181,22 +181,23 @@ def booking_to_appeal(slot: ReceptionSlot, by: User):
     Raises MoveRefused when there is no visitor, no deputy to receive it, or it is tracked already."""
     from community.appeals.models import AppealSource
     from community.appeals.services import acknowledge_appeal, send_appeal
-    from community.core.i18n import format_day
+    from community.core.time import utc_to_local
     from community.threads.models import Category
 
     event = slot.event
     deputy = reception_deputy(event, by)
-    if slot.user is None or slot.appeal_id is not None:
+    visitor = db.session.get(User, slot.user_id) if slot.user_id else None
+    if visitor is None or slot.appeal_id is not None:
         raise MoveRefused()
     if deputy is None:
         raise MoveRefused(NO_ADDRESSEE)
     subject = slot.topic if len(slot.topic) >= 8 else f"{slot.topic} — {event.title}"
     appeal, new = send_appeal(
-        slot.user,
+        visitor,
         deputy,
         f"reception-{slot.id}",  # one appeal per booking
         subject=subject[:160],
-        body=f"{slot.topic}\n\n— {event.title}, {format_day(slot.starts_at, 'page')}",
+        body=f"{slot.topic}\n\n— {event.title}, {utc_to_local(slot.starts_at):%Y-%m-%d %H:%M}",  # one text for all
         category=Category.OTHER,
         locality_id=event.locality_id,
         public=False,
