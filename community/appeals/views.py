@@ -150,7 +150,12 @@ def _day(day) -> str:
 def mine():
     """One's own appeals, public and private, with their state and deadline."""
     ensure(current_user.is_authenticated)
-    return render("appeals/mine.html", block="results", pagination=appeals_of_author(current_user, request.args))
+    return render(
+        "appeals/mine.html",
+        block="results",
+        pagination=appeals_of_author(current_user, request.args),
+        inbox_of=deputy_for_inbox(current_user),  # a deputy's, or the deputy's whose assistant this is
+    )
 
 
 def appeal_context(appeal: Appeal, **forms) -> dict:

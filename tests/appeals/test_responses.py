@@ -248,3 +248,22 @@ def test_a_deputy_without_an_account_has_no_local_issue_figures(client, resident
     assert (figures.issues, figures.issues_answered, figures.issues_median_days) == (0, 0, None)
     assert "Local issues addressed to them" not in response_card(client, offline)
     assert db.session.scalar(db.select(db.func.count()).select_from(Appeal)) == 0
+
+
+@pytest.mark.xfail(
+    reason="responses._issue_figures counts an official answer its author deleted (kept as an empty placeholder "
+    "because it has replies, deleted_at set) as the first official answer, while threads.services.official_answers "
+    "and the thread page leave deleted ones out: its subquery filters hidden_at but not deleted_at",
+    strict=True,
+)
+def test_an_official_answer_its_author_deleted_is_no_answer(client, resident, deputy, deputy_profile, village):
+    from community.threads.services import delete_comment, official_answers
+
+    thread = create_thread(resident, village, addressed_to_id=deputy.id)
+    answer = create_comment(thread, deputy, "Ресми жауап: жөндейміз.", official=True)
+    create_comment(thread, resident, "Рахмет, күтеміз.", parent=answer)  # a reply keeps the deleted one's place
+    delete_comment(answer)
+    db.session.commit()
+    assert official_answers(thread) == []  # the thread shows no official answer
+    figures = figures_of(deputy_profile, with_issues=True)
+    assert (figures.issues, figures.issues_answered, figures.issues_median_days) == (1, 0, None)
