@@ -5,7 +5,7 @@ Unknown or malformed values are ignored (the list is shown unfiltered, or from i
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.types import TypeDecorator
@@ -60,12 +60,15 @@ class ListFilters:
 # A cursor names the last (or first) row of a page by the values of the list's order, e.g. `20261127153000123456.4051`
 # for (last activity, id); the next page starts strictly beyond it, read from the index without an OFFSET.
 _CURSOR_TIME = "%Y%m%d%H%M%S%f"
+_CURSOR_DAY = "%Y%m%d"
 
 
 def _encode_key(value) -> str:
-    """One order value in a cursor: a time in UTC to the microsecond, or a whole number."""
+    """One order value in a cursor: a time in UTC to the microsecond, a day, or a whole number."""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime(_CURSOR_TIME)
+    if isinstance(value, date):
+        return value.strftime(_CURSOR_DAY)
     return str(int(value))
 
 
@@ -73,6 +76,8 @@ def _decode_key(text: str, python_type):
     """One order value read back from a cursor; ValueError when it is not one."""
     if python_type is datetime:
         return datetime.strptime(text, _CURSOR_TIME).replace(tzinfo=UTC)
+    if python_type is date:
+        return datetime.strptime(text, _CURSOR_DAY).date()
     if not text.lstrip("-").isdecimal() or len(text) > 18:
         raise ValueError(text)
     return int(text)
