@@ -41,15 +41,19 @@ PAGES = [
     ("calendar", "/events/calendar"),
     ("dialogues", "/dialogues/"),
     ("live dialogue", ("/dialogues/", "section[aria-labelledby='dialogues-1'] .thread-title a")),
+    ("appeals", "/appeals/"),
+    ("appeal", ("/appeals/", "main .thread-title a")),
+    ("new appeal", "/appeals/new"),
+    ("my appeals", "/appeals/mine"),
     ("moderation log", "/moderation/log"),
     ("sign in", "/auth/login"),
     ("register", "/auth/register"),
     ("about", "/about"),
     ("data", "/data"),
 ]
-SIGNED_IN_ONLY = {"new thread"}
+SIGNED_IN_ONLY = {"new thread", "new appeal", "my appeals"}
 SIGNED_OUT_ONLY = {"sign in", "register"}  # a signed-in visitor is sent on to the home page
-DETAIL = re.compile(r"^/(threads|pledges|deputies|events|dialogues)/\d+")
+DETAIL = re.compile(r"^/(threads|pledges|deputies|events|dialogues|appeals)/\d+")
 
 
 def fetch_axe() -> bytes:

@@ -27,10 +27,20 @@ def main_pages(site, browser, htmx_script) -> list[str]:
     context = new_context(browser, htmx_script)
     page = context.new_page()
     try:
-        pages = ["/", "/threads/", "/pledges/", "/deputies/", "/events/", "/events/calendar", "/dialogues/"]
+        pages = [
+            "/",
+            "/threads/",
+            "/pledges/",
+            "/deputies/",
+            "/events/",
+            "/events/calendar",
+            "/dialogues/",
+            "/appeals/",
+        ]
         pages.append(first_link(page, f"{site}/threads/", ".thread-title a"))
         pages.append(first_link(page, f"{site}/pledges/", ".thread-title a"))
         pages.append(first_link(page, f"{site}/events/", ".thread-title a"))
+        pages.append(first_link(page, f"{site}/appeals/", ".thread-title a"))
         page.goto(f"{site}/dialogues/")
         pages.append(page.get_by_role("link", name=LIVE).get_attribute("href"))
         page.goto(f"{site}/deputies/")
