@@ -118,7 +118,12 @@ def _issue_figures(figures: dict[int, Responses], deputy_ids: list[int], since) 
         return
     first_answer = (
         db.select(func.min(Comment.created_at))
-        .where(Comment.thread_id == Thread.id, Comment.official.is_(True), Comment.hidden_at.is_(None))
+        .where(
+            Comment.thread_id == Thread.id,
+            Comment.official.is_(True),
+            Comment.hidden_at.is_(None),
+            Comment.deleted_at.is_(None),  # an answer its author deleted is no answer
+        )
         .scalar_subquery()
     )
     rows = db.session.execute(

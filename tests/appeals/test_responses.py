@@ -250,12 +250,6 @@ def test_a_deputy_without_an_account_has_no_local_issue_figures(client, resident
     assert db.session.scalar(db.select(db.func.count()).select_from(Appeal)) == 0
 
 
-@pytest.mark.xfail(
-    reason="responses._issue_figures counts an official answer its author deleted (kept as an empty placeholder "
-    "because it has replies, deleted_at set) as the first official answer, while threads.services.official_answers "
-    "and the thread page leave deleted ones out: its subquery filters hidden_at but not deleted_at",
-    strict=True,
-)
 def test_an_official_answer_its_author_deleted_is_no_answer(client, resident, deputy, deputy_profile, village):
     from community.threads.services import delete_comment, official_answers
 
