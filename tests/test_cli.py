@@ -53,7 +53,7 @@ def test_demo_loads_once(app):
     assert row_counts() == counts
     assert "admin@halyk-uni.kz" in first
     assert "0 localities, 0 accounts, 0 threads, 0 pledges, 0 events, 0 dialogue sessions and 0 appeals added" in second
-    assert "3 dialogue sessions and 8 appeals added" in first
+    assert "3 dialogue sessions and 15 appeals added" in first
 
 
 def test_demo_threads_show_every_part_of_the_feature(app):
