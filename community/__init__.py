@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from community.events import bp as events_bp
     from community.home import bp as home_bp
     from community.moderation import bp as moderation_bp
+    from community.notifications import bp as notifications_bp
     from community.pages import bp as pages_bp
     from community.places import bp as places_bp
     from community.pledges import bp as pledges_bp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(dialogues_bp)
     app.register_blueprint(appeals_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(pages_bp)
 
 

@@ -118,6 +118,7 @@ def urls(app, world, method: str) -> list[tuple[str, str]]:
         "event_id": world.event.id,
         "slot_id": world.slot.id,
         "appeal_id": world.appeal.id,
+        "notification_id": 1,
         "session_id": world.dialogue.id,
         "question_id": world.question.id,
         "user_id": world.thread.author_id,

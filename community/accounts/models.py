@@ -51,6 +51,8 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
     # for those made by an admin, the command line or the demo.
     terms_version: Mapped[str | None] = mapped_column(String(20))
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Raised with every notification written for the account, so the bell's count polls with one indexed read.
+    notification_version: Mapped[int] = mapped_column(default=0)
     # Set when the owner deleted the account: it cannot sign in, its address and name are gone, and what it wrote
     # is shown under "Deleted user" (accounts/services.py `delete_account`).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

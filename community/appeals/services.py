@@ -39,12 +39,36 @@ def _inbox_changed(*deputy_ids: int) -> None:
 
 
 def _record(appeal: Appeal, kind: EntryKind, by: User | None, body: str = "", **fields) -> AppealEntry:
-    """Append one history entry; a step taken by an assistant names the deputy it was taken for."""
+    """Append one history entry (a step taken by an assistant names the deputy it was taken for) and tell the other
+    side of it."""
     entry = AppealEntry(appeal_id=appeal.id, kind=kind, by_id=by.id if by else None, body=body, **fields)
     if by is not None and kind in (EntryKind.RECEIVED, EntryKind.ASKED, EntryKind.PASSED_ON, EntryKind.ANSWERED):
         entry.for_deputy_id = appeal.deputy_id
     db.session.add(entry)
+    db.session.flush()
+    _tell(appeal, entry)
     return entry
+
+
+def _tell(appeal: Appeal, entry: AppealEntry) -> None:
+    """Tell the author of each step the addressee takes, and the addressee (and their assistant) of a new appeal
+    and of the author's details."""
+    from community.notifications.models import NotificationKind as Kind
+    from community.notifications.services import notify
+
+    to_author = {
+        EntryKind.RECEIVED: Kind.APPEAL_RECEIVED,
+        EntryKind.ANSWERED: Kind.APPEAL_ANSWERED,
+        EntryKind.ASKED: Kind.APPEAL_ASKED,
+        EntryKind.PASSED_ON: Kind.APPEAL_PASSED_ON,
+    }
+    about = {"key": f"appeal-step-{entry.id}", "actor_id": entry.by_id, "excerpt": entry.body, "appeal_id": appeal.id}
+    if entry.kind in to_author:
+        notify([appeal.author_id], to_author[entry.kind], **about)
+    if entry.kind in (EntryKind.SENT, EntryKind.DETAILS, EntryKind.PASSED_ON):
+        deputy = db.session.get(Deputy, entry.to_deputy_id or appeal.deputy_id)
+        kind = Kind.APPEAL_DETAILS if entry.kind is EntryKind.DETAILS else Kind.APPEAL_NEW
+        notify([deputy.user_id, deputy.assistant_id], kind, **{**about, "key": f"appeal-step-{entry.id}-to"})
 
 
 def may_receive_appeals(deputy: Deputy) -> bool:

@@ -31,7 +31,9 @@ from community.core.live import RenderedCopies
 from community.extensions import db
 
 # Tables whose writes change nothing a visitor sees.
-QUIET_TABLES = frozenset({"content_versions", "login_attempts", "login_sessions", "outbox", "password_resets"})
+QUIET_TABLES = frozenset(
+    {"content_versions", "login_attempts", "login_sessions", "notifications", "outbox", "password_resets"}
+)
 WRITTEN = "content_written"
 TOKEN_SLOT = f"csrf-slot-{secrets.token_hex(16)}"  # per process, so no text anyone writes can contain it
 LARGEST_COPY = 1_000_000  # bytes; bigger pages are rendered each time

@@ -14,6 +14,7 @@ from community.core.states import MoveRefused
 from community.core.writes import bump, insert_once, update_row
 from community.events.models import Event, EventKind, Registration, RegistrationState
 from community.extensions import db
+from community.notifications.models import NotificationKind
 from community.places.models import Locality
 from community.places.services import locality_arg, within
 
@@ -161,6 +162,12 @@ def promote_waiting(event: Event) -> list[Registration]:
         if candidate.move_to(G, promoted_at=utcnow()):
             bump(Event, event.id, waiting_count=-1)
             promoted.append(candidate)
+            _tell(
+                NotificationKind.PROMOTED,
+                [candidate.user_id],
+                f"promoted-{candidate.id}-{utcnow():%Y%m%d%H%M%S%f}",
+                event,
+            )
         else:
             bump(Event, event.id, going_count=-1)  # someone else moved them; try the next
 
@@ -200,6 +207,15 @@ def cancel_event(event: Event, reason: str) -> None:
     """Cancel an event with a reason; registration closes. MoveRefused when it is cancelled already."""
     if not update_row(Event, event.id, Event.cancelled_at.is_(None), cancelled_at=utcnow(), cancel_reason=reason):
         raise MoveRefused(_l("The event has already been cancelled."))
+    registered = db.select(Registration.user_id).where(Registration.event_id == event.id, Registration.state != X)
+    _tell(NotificationKind.EVENT_CANCELLED, db.session.scalars(registered), f"cancelled-{event.id}", event, reason)
+
+
+def _tell(kind, user_ids, key: str, event: Event, excerpt: str = "") -> None:
+    """Tell people of what happened to an event they registered for."""
+    from community.notifications.services import notify
+
+    notify(user_ids, kind, key, excerpt=excerpt, event_id=event.id)
 
 
 def create_event(organiser: User, publish: bool = True, **fields) -> Event:

@@ -13,6 +13,7 @@ from community.core.db import utcnow
 from community.core.writes import add_once, bump, update_row
 from community.extensions import db
 from community.moderation.models import Action, Flag, FlagReason, ModerationAction
+from community.notifications.models import NotificationKind
 from community.threads.models import Comment, Thread, ThreadState
 
 LOG_PER_PAGE = 50
@@ -76,6 +77,8 @@ def _hide(item: Thread | Comment, moderator: User | None, reason: str) -> bool:
     )
     if hidden and isinstance(item, Comment) and item.deleted_at is None:
         bump(Thread, item.thread_id, comment_count=-1)
+    if hidden:
+        _tell_author(item, NotificationKind.HIDDEN, moderator, reason)
     return hidden
 
 
@@ -87,6 +90,19 @@ def _restore(item: Thread | Comment) -> None:
     )
     if shown and isinstance(item, Comment) and item.deleted_at is None:
         bump(Thread, item.thread_id, comment_count=1)
+    if shown:
+        _tell_author(item, NotificationKind.RESTORED, None, "")
+
+
+def _tell_author(item: Thread | Comment, kind, moderator: User | None, reason: str) -> None:
+    """Tell the author that a moderator hid what they wrote (with the public reason) or showed it again."""
+    from community.notifications.services import notify
+
+    comment = item if isinstance(item, Comment) else None
+    thread_id = item.thread_id if comment else item.id
+    key = f"{kind.value}-{type(item).__tablename__}-{item.id}-{utcnow():%Y%m%d%H%M%S%f}"
+    refs = {"thread_id": thread_id, "comment_id": comment.id if comment else None}
+    notify([item.author_id], kind, key, actor_id=moderator.id if moderator else None, excerpt=reason, **refs)
 
 
 def _resolve_flags(thread: Thread, comment: Comment | None) -> None:

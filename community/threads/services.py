@@ -132,11 +132,8 @@ def threads_found(filters: ThreadFilters) -> tuple[int, bool]:
 
 def deputies() -> list[User]:
     """Accounts a thread can be addressed to."""
-    return list(
-        db.session.scalars(
-            db.select(User).where(User.role == Role.DEPUTY, User.disabled_at.is_(None)).order_by(User.display_name)
-        )
-    )
+    addressable = db.select(User).where(User.role == Role.DEPUTY, User.disabled_at.is_(None))
+    return list(db.session.scalars(addressable.order_by(User.display_name)))
 
 
 def thread_for(thread_id: int, user) -> Thread:
@@ -292,11 +289,14 @@ def add_comment(
         submission_key=submission_key,
         **fields,
     )
+    from community.notifications.services import tell_of_comment  # the notifications know threads
+
     comment, new = insert_once(comment, author_id=author.id, submission_key=submission_key)
     if new:
         bump(Thread, thread.id, comment_count=1, values={"last_activity_at": utcnow()})
         if parent is not None:
             bump(Comment, parent.id, reply_count=1)
+        tell_of_comment(thread, comment, parent)
     return comment, new
 
 

@@ -12,6 +12,8 @@ from tests.factories import PASSWORD, create_appeal, create_comment, create_dial
 HTMX = {"HX-Request": "true"}
 # Buttons anyone may press without an account, or that only end one.
 OPEN_TO_VISITORS = {"accounts.logout", "home.language"}
+# Buttons whose address names nothing the page can be told by.
+PAGE_OF = {"notifications.read_all": "/notifications"}
 
 
 @pytest.fixture
@@ -24,6 +26,7 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
     slot = db.session.scalar(db.select(ReceptionSlot).filter_by(event_id=event.id).limit(1))
     appeal = create_appeal(resident, pledge.deputy, village, public=True)
     ids = {
+        "notification_id": 1,
         "appeal_id": appeal.id,
         "thread_id": thread.id,
         "comment_id": comment.id,
@@ -35,6 +38,7 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
         "user_id": other_resident.id,
     }
     shown_on = {
+        "notification_id": "/notifications",
         "appeal_id": f"/appeals/{appeal.id}",
         "thread_id": f"/threads/{thread.id}",
         "comment_id": f"/threads/{thread.id}",
@@ -57,7 +61,7 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
             from flask import url_for
 
             address = url_for(rule.endpoint, **values)
-        page = next(shown_on[name] for name in rule.arguments if name in shown_on)
+        page = PAGE_OF.get(rule.endpoint) or next(shown_on[name] for name in rule.arguments if name in shown_on)
         found.append((rule.endpoint, address, page))
     assert len(found) >= 30
     return found

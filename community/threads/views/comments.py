@@ -1,6 +1,6 @@
 """The comments under a thread: writing, replying, the official answer, editing, deleting and supporting."""
 
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -39,6 +39,16 @@ from community.threads.views.pages import INVALID, thread_context, toggle_and_an
 
 def _comment_limit() -> str:
     return posting_limit("COMMENT")
+
+
+@bp.get("/comments/<int:comment_id>")
+def permalink(comment_id: int):
+    """A comment's lasting address: the page of its thread on which it stands, at the comment; anyone who may see
+    it (a notification links here)."""
+    comment = comment_for(comment_id, current_user)
+    thread = thread_for(comment.thread_id, current_user)
+    target = url_for("threads.show", thread_id=thread.id, slug=thread.slug, page=page_of(comment))
+    return redirect(f"{target}#{comment.anchor}")
 
 
 @bp.get("/comments/<int:comment_id>/replies")

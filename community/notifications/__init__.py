@@ -1,0 +1,7 @@
+"""Notifications: what happened to things a person follows or wrote, in the bell and on /notifications."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from community.notifications import views  # noqa: E402,F401

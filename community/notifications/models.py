@@ -1,0 +1,78 @@
+"""A notification: one row per person and happening, written in the same transaction as what caused it."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community.accounts.models import User
+from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
+from community.core.time import utc_to_local
+from community.extensions import db
+
+
+class NotificationKind(LabelledEnum):
+    """What happened, as the bell's list says it."""
+
+    COMMENT = "comment", _l("New comment in an issue you follow")
+    REPLY = "reply", _l("Reply to your comment")
+    OFFICIAL_ANSWER = "official_answer", _l("Official answer to an issue you follow")
+    APPEAL_NEW = "appeal_new", _l("New appeal to you")
+    APPEAL_RECEIVED = "appeal_received", _l("Your appeal was received")
+    APPEAL_ANSWERED = "appeal_answered", _l("Your appeal was answered")
+    APPEAL_ASKED = "appeal_asked", _l("The deputy asks you for details")
+    APPEAL_DETAILS = "appeal_details", _l("The author added details")
+    APPEAL_PASSED_ON = "appeal_passed_on", _l("Your appeal was passed on to another deputy")
+    PROMOTED = "promoted", _l("A place became free: you are registered")
+    EVENT_CANCELLED = "event_cancelled", _l("An event you registered for is cancelled")
+    HIDDEN = "hidden", _l("A moderator hid what you wrote")
+    RESTORED = "restored", _l("A moderator showed what you wrote again")
+
+
+UNREAD = text("read_at IS NULL")
+
+
+class Notification(db.Model):
+    """Something one person is told of once: the happening's key is unique per person, so two routes to the same
+    news (following an issue and being replied to) make one row."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        Index("ix_notifications_user_id_id", "user_id", "id"),
+        Index("ix_notifications_unread", "user_id", sqlite_where=UNREAD, postgresql_where=UNREAD),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[NotificationKind] = mapped_column(enum_type(NotificationKind, length=30))
+    key: Mapped[str] = mapped_column(String(80))  # the happening, e.g. comment-42
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"))
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"))
+    excerpt: Mapped[str] = mapped_column(String(300), default="")  # plain text, for the list's preview
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    thread: Mapped["Thread | None"] = relationship()  # noqa: F821 - by the registry
+    comment: Mapped["Comment | None"] = relationship()  # noqa: F821
+    event: Mapped["Event | None"] = relationship()  # noqa: F821
+    appeal: Mapped["Appeal | None"] = relationship()  # noqa: F821
+
+    @property
+    def day(self):
+        """The region's day it was written on, to group a list by."""
+        return utc_to_local(self.created_at).date()
+
+    @property
+    def subject(self):
+        """What it is about, as the list names it: the appeal's subject, the issue's title or the event's."""
+        for item, field in ((self.appeal, "subject"), (self.thread, "title"), (self.event, "title")):
+            if item is not None:
+                return getattr(item, field), getattr(item, "lang", None)
+        return "", None

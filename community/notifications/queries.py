@@ -1,0 +1,48 @@
+"""Reading one's notifications: a page of them newest first with what they point at, and the unread count. What
+the reader may no longer see (a hidden comment, an appeal passed on to someone else) is left out."""
+
+from sqlalchemy.orm import joinedload
+
+from community.appeals.models import Appeal
+from community.core.lists import capped_count, keyset_page
+from community.core.permissions import can_see_appeal, can_see_hidden
+from community.extensions import db
+from community.notifications.models import UNREAD, Notification, NotificationKind
+from community.threads.models import Comment, Thread
+
+PER_PAGE = 30
+BELL_CAP = 99  # the bell says 99+ beyond this
+
+
+def _shown(user):
+    """The user's notifications, without those about hidden issues and comments (but for moderators)."""
+    statement = db.select(Notification).where(Notification.user_id == user.id)
+    if not can_see_hidden(user):
+        hidden_thread = db.select(Thread.id).where(Thread.id == Notification.thread_id, Thread.hidden_at.is_not(None))
+        hidden_comment = db.select(Comment.id).where(
+            Comment.id == Notification.comment_id, Comment.hidden_at.is_not(None)
+        )
+        # A moderator's word to the author about what they hid names the reason, never the hidden text.
+        told_of_hiding = Notification.kind.in_((NotificationKind.HIDDEN, NotificationKind.RESTORED))
+        statement = statement.where(told_of_hiding | (~hidden_thread.exists() & ~hidden_comment.exists()))
+    return statement
+
+
+def notification_page(user, args):
+    """One page of the user's notifications, newest first, read by key from the (user, id) index."""
+    statement = _shown(user).options(
+        joinedload(Notification.actor),
+        joinedload(Notification.thread),
+        joinedload(Notification.comment),
+        joinedload(Notification.event),
+        joinedload(Notification.appeal).joinedload(Appeal.deputy),
+    )
+    page = keyset_page(statement, (Notification.id,), args, PER_PAGE)
+    page.items = [item for item in page.items if item.appeal is None or can_see_appeal(user, item.appeal)]
+    return page
+
+
+def unread_count(user) -> tuple[int, bool]:
+    """How many of the user's notifications are unread (capped), from the partial unread index."""
+    statement = db.select(Notification.id).where(Notification.user_id == user.id, UNREAD)
+    return capped_count(statement, cap=BELL_CAP)
