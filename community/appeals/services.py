@@ -65,6 +65,9 @@ def _tell(appeal: Appeal, entry: AppealEntry) -> None:
     about = {"key": f"appeal-step-{entry.id}", "actor_id": entry.by_id, "excerpt": entry.body, "appeal_id": appeal.id}
     if entry.kind in to_author:
         notify([appeal.author_id], to_author[entry.kind], **about)
+    if entry.kind in (EntryKind.ANSWERED, EntryKind.PASSED_ON, EntryKind.CLOSED) and appeal.public:
+        followers = db.select(AppealFollow.user_id).where(AppealFollow.appeal_id == appeal.id)
+        notify(db.session.scalars(followers), Kind.FOLLOWED_APPEAL, **about)  # the author was told above
     if entry.kind in (EntryKind.SENT, EntryKind.DETAILS, EntryKind.PASSED_ON):
         deputy = db.session.get(Deputy, entry.to_deputy_id or appeal.deputy_id)
         kind = Kind.APPEAL_DETAILS if entry.kind is EntryKind.DETAILS else Kind.APPEAL_NEW
@@ -192,3 +195,13 @@ def name_assistant(deputy: Deputy, assistant: User | None) -> None:
     """Name the account that may answer on the deputy's behalf, or nobody."""
     deputy.assistant_id = assistant.id if assistant else None
     _inbox_changed(deputy.id)
+
+
+def follow_appeal(user: User, appeal: Appeal) -> bool:
+    """Follow an appeal once (to hear of its answer); False when one did already."""
+    return add_once(AppealFollow(user_id=user.id, appeal_id=appeal.id))
+
+
+def unfollow_appeal(user: User, appeal: Appeal) -> bool:
+    """Stop following an appeal; False when one did not."""
+    return remove_once(AppealFollow, user_id=user.id, appeal_id=appeal.id)

@@ -32,10 +32,12 @@ from community.appeals.services import (
     answer_appeal,
     ask_for_details,
     close_appeal,
+    follow_appeal,
     name_assistant,
     pass_on_appeal,
     send_appeal,
     support_appeal,
+    unfollow_appeal,
     withdraw_appeal_support,
 )
 from community.core.htmx import fragment_or_redirect, redirect_to, render
@@ -46,6 +48,7 @@ from community.core.pagecache import shared_with_visitors
 from community.core.permissions import (
     can_add_appeal_details,
     can_close_appeal,
+    can_follow_appeal,
     can_handle_appeal,
     can_name_assistant,
     can_support_appeal,
@@ -284,6 +287,24 @@ def support(appeal_id: int):
         withdraw_appeal_support(current_user, appeal)
     else:
         support_appeal(current_user, appeal)
+    db.session.commit()
+    return fragment_or_redirect(
+        lambda: render("appeals/show.html", block="support", **appeal_context(appeal_or_404(appeal_id, current_user))),
+        url_for("appeals.show", appeal_id=appeal_id),
+    )
+
+
+@bp.post("/appeals/<int:appeal_id>/follow", endpoint="follow")
+@bp.post("/appeals/<int:appeal_id>/unfollow", endpoint="unfollow")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def follow(appeal_id: int):
+    """Follow an appeal one may see, to be told of its answer; or stop following it."""
+    appeal = appeal_or_404(appeal_id, current_user)
+    ensure(can_follow_appeal(current_user, appeal))
+    if request.endpoint.endswith(".unfollow"):
+        unfollow_appeal(current_user, appeal)
+    else:
+        follow_appeal(current_user, appeal)
     db.session.commit()
     return fragment_or_redirect(
         lambda: render("appeals/show.html", block="support", **appeal_context(appeal_or_404(appeal_id, current_user))),

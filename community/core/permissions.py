@@ -294,6 +294,11 @@ def can_support_appeal(user, appeal) -> bool:
     return can_take_part(user) and appeal.public and not appeal.is_hidden and appeal.author_id != user.id
 
 
+def can_follow_appeal(user, appeal) -> bool:
+    """Signed-in, unsuspended users follow an appeal they may see (a private one: its parties), or stop following."""
+    return can_take_part(user) and can_see_appeal(user, appeal) and not appeal.is_hidden
+
+
 def can_use_inbox(user, deputy) -> bool:
     """A deputy's inbox is theirs and their assistant's."""
     return _is_signed_in(user) and deputy is not None and user.id in (deputy.user_id, deputy.assistant_id)

@@ -24,6 +24,7 @@ class NotificationKind(LabelledEnum):
     APPEAL_ASKED = "appeal_asked", _l("The deputy asks you for details")
     APPEAL_DETAILS = "appeal_details", _l("The author added details")
     APPEAL_PASSED_ON = "appeal_passed_on", _l("Your appeal was passed on to another deputy")
+    FOLLOWED_APPEAL = "followed_appeal", _l("News of an appeal you follow")
     PROMOTED = "promoted", _l("A place became free: you are registered")
     EVENT_CANCELLED = "event_cancelled", _l("An event you registered for is cancelled")
     HIDDEN = "hidden", _l("A moderator hid what you wrote")

@@ -229,3 +229,20 @@ def test_own_data_and_leaving(client_as, resident, deputy_profile, village):
     gone = fresh(appeal)
     assert (gone.contact_phone, gone.body) == ("", "")
     assert db.session.get(AppealFollow, {"user_id": resident.id, "appeal_id": appeal.id}) is None
+
+
+def test_following_a_public_appeal_tells_of_its_answer(client_as, resident, deputy, deputy_profile, village):
+    from community.notifications.models import Notification
+
+    appeal = create_appeal(resident, deputy_profile, village, public=True)
+    neighbour = client_as("resident")
+    assert neighbour.submit(f"/appeals/{appeal.id}/follow", headers=HTMX).status_code == 200
+    assert client_as(deputy).submit(f"/appeals/{appeal.id}/answer", {"body": "Жауабым осындай."}).status_code == 303
+    kinds = {
+        (row.user_id, row.kind.value)
+        for row in db.session.scalars(db.select(Notification).where(Notification.appeal_id == appeal.id))
+    }
+    assert (neighbour.user.id, "followed_appeal") in kinds and (resident.id, "appeal_answered") in kinds
+    assert neighbour.submit(f"/appeals/{appeal.id}/unfollow").status_code == 303
+    private = create_appeal(resident, deputy_profile, village)
+    assert neighbour.submit(f"/appeals/{private.id}/follow").status_code == 404

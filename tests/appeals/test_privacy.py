@@ -59,7 +59,9 @@ def test_a_private_appeal_is_seen_by_its_parties_only(client_as, people, private
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role not in MAY_SEE])
-@pytest.mark.parametrize("action", ["received", "answer", "ask", "details", "pass-on", "close", "support", "unsupport"])
+@pytest.mark.parametrize(
+    "action", ["received", "answer", "ask", "details", "pass-on", "close", "support", "unsupport", "follow", "unfollow"]
+)
 def test_no_move_on_a_private_appeal_for_anyone_else(client_as, people, private, role, action):
     response = client_as(people[role]).submit(f"/appeals/{private.id}/{action}", {"body": "x" * 10})
     if role == "visitor":
