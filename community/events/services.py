@@ -177,12 +177,26 @@ def publish_event(event: Event) -> None:
     update_row(Event, event.id, Event.published_at.is_(None), published_at=utcnow())
 
 
+# What registrants are told of when it changes.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "locality_id", "address", "room", "online_url")
+
+
 def edit_event(event: Event, **fields) -> None:
-    """Change an event's details; capacity never drops below the places already taken."""
+    """Change an event's details; capacity never drops below the places already taken; those registered are told
+    when its time or place changed."""
     deputies = fields.pop("deputies", None)
     fields["capacity"] = max(fields.get("capacity", event.capacity), event.going_count)
+    moved = [name for name in WHEN_AND_WHERE if name in fields and fields[name] != getattr(event, name)]
     for name, value in fields.items():
         setattr(event, name, value)
+    if moved and event.published_at is not None:
+        registered = db.select(Registration.user_id).where(Registration.event_id == event.id, Registration.state != X)
+        _tell(
+            NotificationKind.EVENT_CHANGED,
+            db.session.scalars(registered),
+            f"changed-{event.id}-{utcnow():%Y%m%d%H%M%S%f}",
+            event,
+        )
     if deputies is not None:
         event.deputies = deputies
     db.session.flush()

@@ -27,6 +27,7 @@ class NotificationKind(LabelledEnum):
     FOLLOWED_APPEAL = "followed_appeal", _l("News of an appeal you follow")
     PROMOTED = "promoted", _l("A place became free: you are registered")
     EVENT_CANCELLED = "event_cancelled", _l("An event you registered for is cancelled")
+    EVENT_CHANGED = "event_changed", _l("An event you registered for has a new time or place")
     HIDDEN = "hidden", _l("A moderator hid what you wrote")
     RESTORED = "restored", _l("A moderator showed what you wrote again")
 

@@ -154,3 +154,20 @@ def test_mark_all_read(client_as, resident, other_resident, village):
         db.session.scalar(db.select(db.func.count()).select_from(Notification).where(Notification.read_at.is_(None)))
         == 0
     )
+
+
+def test_a_new_time_is_told_to_those_registered_but_a_new_title_is_not(moderator, village):
+    from datetime import timedelta
+
+    from community.events.services import edit_event
+
+    event = create_event(moderator, village, capacity=5)
+    person = create_user("resident")
+    register(person, event)
+    db.session.commit()
+    edit_event(event, title="Жаңа атау")
+    db.session.commit()
+    assert told(person) == []
+    edit_event(event, starts_at=event.starts_at + timedelta(hours=2), ends_at=event.ends_at + timedelta(hours=2))
+    db.session.commit()
+    assert told(person) == ["event_changed"] and told(moderator) == []
