@@ -118,8 +118,19 @@ def _lock_if(question_id: int, *states: QuestionState) -> bool:
 
 
 def approve_question(question: Question, by: User) -> None:
-    """Show a pending question to everyone."""
+    """Show a pending question to everyone; its asker is told."""
     question.move_to(Q.APPROVED, by, Step.APPROVE, only_from=(Q.PENDING,), approved_at=utcnow())
+    _tell_asker(question, "question_approved", by)
+
+
+def _tell_asker(question: Question, kind_name: str, by: User, note: str = "") -> None:
+    """Tell the resident who asked (from their phone) what became of their question."""
+    from community.notifications.models import NotificationKind  # the notifications know the dialogues
+    from community.notifications.services import notify
+
+    kind = NotificationKind(kind_name)
+    key = f"{kind.value}-{question.id}-{utcnow():%Y%m%d%H%M%S%f}"
+    notify([question.author_id], kind, key, actor_id=by.id, excerpt=note, question_id=question.id)
 
 
 def hide_question(question: Question, by: User, reason: str) -> None:
@@ -156,11 +167,13 @@ def answer_question(question: Question, by: User, note: str) -> None:
     """Move a question to the answered list with the moderator's short note of the answer."""
     note = plain_line(note, 1000)
     question.move_to(Q.ANSWERED, by, Step.ANSWER, note, answer_note=note, answered_at=utcnow())
+    _tell_asker(question, "question_answered", by, note)
 
 
 def promise_follow_up(question: Question, by: User, note: str, pledge_id: int) -> None:
     """Record that a deputy promised a follow-up, linked to the pledge made of it."""
     question.move_to(Q.PROMISED, by, Step.PROMISE, note, answer_note=note, answered_at=utcnow(), pledge_id=pledge_id)
+    _tell_asker(question, "question_answered", by, note)
 
 
 def correct_question(question: Question, by: User, body: str) -> None:
@@ -227,6 +240,7 @@ def set_current(question: Question, by: User) -> None:
     ):
         raise MoveRefused(TOO_LATE)
     log_step(question.session_id, Step.CURRENT, by, question.id)
+    _tell_asker(question, "question_current", by)
 
 
 def clear_current(dialogue: DialogueSession) -> None:

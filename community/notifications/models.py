@@ -30,6 +30,9 @@ class NotificationKind(LabelledEnum):
     EVENT_CHANGED = "event_changed", _l("An event you registered for has a new time or place")
     HIDDEN = "hidden", _l("A moderator hid what you wrote")
     RESTORED = "restored", _l("A moderator showed what you wrote again")
+    QUESTION_APPROVED = "question_approved", _l("Your question is on the session's list")
+    QUESTION_CURRENT = "question_current", _l("Your question is put to the deputies now")
+    QUESTION_ANSWERED = "question_answered", _l("Your question was answered")
 
 
 UNREAD = text("read_at IS NULL")
@@ -55,6 +58,7 @@ class Notification(db.Model):
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"))
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue_questions.id", ondelete="CASCADE"))
     excerpt: Mapped[str] = mapped_column(String(300), default="")  # plain text, for the list's preview
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -65,6 +69,7 @@ class Notification(db.Model):
     comment: Mapped["Comment | None"] = relationship()  # noqa: F821
     event: Mapped["Event | None"] = relationship()  # noqa: F821
     appeal: Mapped["Appeal | None"] = relationship()  # noqa: F821
+    question: Mapped["Question | None"] = relationship()  # noqa: F821
 
     @property
     def day(self):
@@ -74,7 +79,12 @@ class Notification(db.Model):
     @property
     def subject(self):
         """What it is about, as the list names it: the appeal's subject, the issue's title or the event's."""
-        for item, field in ((self.appeal, "subject"), (self.thread, "title"), (self.event, "title")):
+        for item, field in (
+            (self.appeal, "subject"),
+            (self.thread, "title"),
+            (self.event, "title"),
+            (self.question, "body"),
+        ):
             if item is not None:
                 return getattr(item, field), getattr(item, "lang", None)
         return "", None

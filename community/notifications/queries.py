@@ -36,6 +36,7 @@ def notification_page(user, args):
         joinedload(Notification.comment),
         joinedload(Notification.event),
         joinedload(Notification.appeal).joinedload(Appeal.deputy),
+        joinedload(Notification.question),
     )
     page = keyset_page(statement, (Notification.id,), args, PER_PAGE)
     page.items = [item for item in page.items if item.appeal is None or can_see_appeal(user, item.appeal)]

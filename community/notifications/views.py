@@ -26,6 +26,8 @@ def target_of(item) -> str:
         return url_for("threads.show", thread_id=item.thread_id)
     if item.event_id:
         return url_for("events.show", event_id=item.event_id)
+    if item.question_id and item.question is not None:
+        return url_for("dialogues.show", session_id=item.question.session_id) + f"#q{item.question_id}"
     return url_for("notifications.index")
 
 

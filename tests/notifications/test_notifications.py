@@ -171,3 +171,21 @@ def test_a_new_time_is_told_to_those_registered_but_a_new_title_is_not(moderator
     edit_event(event, starts_at=event.starts_at + timedelta(hours=2), ends_at=event.ends_at + timedelta(hours=2))
     db.session.commit()
     assert told(person) == ["event_changed"] and told(moderator) == []
+
+
+def test_the_asker_hears_what_became_of_their_question(client, login_as, resident, moderator, village):
+    from community.dialogues.services import answer_question, approve_question, set_current
+    from tests.factories import create_dialogue, create_question
+
+    dialogue = create_dialogue(moderator, village)
+    question = create_question(dialogue, resident, state="pending", body="Аялдамаға күрке қашан қойылады?")
+    approve_question(question, moderator)
+    db.session.commit()
+    set_current(question, moderator)
+    db.session.commit()
+    answer_question(question, moderator, "Көктемде қойылады.")
+    db.session.commit()
+    assert told(resident) == ["question_approved", "question_current", "question_answered"]
+    login_as(resident)
+    page = client.get("/notifications?lang=en").get_data(as_text=True)
+    assert "Аялдамаға күрке қашан қойылады?" in page and f"#q{question.id}" in page
