@@ -48,3 +48,38 @@ def test_the_bell_shows_a_comment_on_a_followed_issue_within_seconds(page, site,
     assert bell(page) == "1 unread"
     page.locator("a.bell").click()
     page.get_by_text("New comment in an issue you follow").first.wait_for()
+
+
+RECEPTION = (
+    "Гүлнар Әбдіқадырованың қоғамдық қабылдауы"  # the demo's full event: Asel and Bauyrzhan going, Olga first to wait
+)
+
+
+def test_a_place_from_the_waiting_list_shows_in_the_bell(page, site, browser, htmx_script):
+    sign_in(page, site, "olga@example.kz")
+    page.goto(f"{site}/events/?lang=en")
+    page.get_by_role("link", name=RECEPTION).click()
+    page.get_by_text("You are number 1 on the waiting list.").wait_for()
+    page.goto(f"{site}/notifications?lang=en")
+    read_all = page.get_by_role("button", name="Mark all read")
+    if read_all.count():
+        read_all.click()
+        page.get_by_text("Everything is read.").wait_for()
+    page.goto(f"{site}/?lang=en")
+    page.wait_for_timeout(1000)
+    assert bell(page) == ""
+    going = new_context(browser, htmx_script).new_page()
+    try:
+        sign_in(going, site, "asel@example.kz")
+        going.goto(f"{site}/events/?lang=en")
+        going.get_by_role("link", name=RECEPTION).click()
+        going.get_by_role("button", name="Cancel my registration").click()
+        going.get_by_text("You are no longer registered.").first.wait_for()
+    finally:
+        going.context.close()
+    deadline = time.monotonic() + 15  # the bell polls every 10 seconds
+    while time.monotonic() < deadline and not bell(page):
+        page.wait_for_timeout(500)
+    assert bell(page) == "1 unread"
+    page.locator("a.bell").click()
+    page.get_by_text("A place became free: you are registered").wait_for()
