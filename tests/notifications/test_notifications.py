@@ -189,3 +189,28 @@ def test_the_asker_hears_what_became_of_their_question(client, login_as, residen
     login_as(resident)
     page = client.get("/notifications?lang=en").get_data(as_text=True)
     assert "Аялдамаға күрке қашан қойылады?" in page and f"#q{question.id}" in page
+
+
+def test_the_bell_and_the_list_stay_flat(client, login_as, resident, other_resident, village):
+    from tests.test_query_counts import counted_queries
+
+    thread = create_thread(resident, village)
+    follow_thread(resident, thread)
+
+    def grow(start: int, count: int) -> None:
+        for number in range(start, start + count):
+            add_comment(thread, other_resident, f"Пікір нөмірі {number}", f"flat-{number}")
+        db.session.commit()
+
+    login_as(resident)
+    grow(0, 3)
+    with counted_queries() as small_page:
+        assert client.get("/notifications").status_code == 200
+    with counted_queries() as small_bell:
+        assert client.get("/notifications/count", headers=HTMX).status_code == 200
+    grow(3, 40)
+    with counted_queries() as large_page:
+        assert client.get("/notifications").status_code == 200
+    with counted_queries() as large_bell:
+        assert client.get("/notifications/count", headers=HTMX).status_code == 200
+    assert len(large_page) == len(small_page) and len(large_bell) == len(small_bell)
