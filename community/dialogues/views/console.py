@@ -152,7 +152,7 @@ def _back_to_console(session_id: int, message=None, category: str = "success"):
     return fragment_or_redirect(region, url_for("dialogues.console", session_id=session_id))
 
 
-def _refused(session_id: int, refusal: MoveRefused, category: str = "info"):
+def refused_on_console(session_id: int, refusal: MoveRefused, category: str = "info"):
     """A step someone else has already taken, or one the session no longer allows: said on the fresh console."""
     db.session.rollback()
     return _back_to_console(session_id, refusal.message, category)
@@ -167,7 +167,7 @@ def move(session_id: int, move: str):
     try:
         dialogue.move_to(to, current_user)
     except MoveRefused as refusal:
-        return _refused(session_id, refusal, "error")
+        return refused_on_console(session_id, refusal, "error")
     db.session.commit()
     return _back_to_console(
         session_id, _("The session is live.") if to is SessionState.LIVE else _("The session is paused.")
@@ -249,7 +249,7 @@ def _running_session(session_id: int):
     return dialogue
 
 
-def _moderated(question_id: int):
+def question_being_moderated(question_id: int):
     """Load a question of a session that is not closed yet for a console step."""
     question = question_or_404(question_id)
     ensure(can_run_dialogues(current_user))
@@ -263,7 +263,7 @@ def _moderated(question_id: int):
 def simple_step(question_id: int, step: str):
     """Approve a pending question, put one to the deputies, restore a hidden one or reopen an answered one:
     moderators and admins. A step another moderator has already taken is reported, not repeated."""
-    question = _moderated(question_id)
+    question = question_being_moderated(question_id)
     action = {
         "approve": approve_question,
         "current": set_current,
@@ -273,7 +273,7 @@ def simple_step(question_id: int, step: str):
     try:
         action(question, current_user)
     except MoveRefused as refusal:
-        return _refused(question.session_id, refusal)
+        return refused_on_console(question.session_id, refusal)
     db.session.commit()
     return _back_to_console(question.session_id)
 
@@ -283,7 +283,7 @@ def simple_step(question_id: int, step: str):
 def step_with_form(question_id: int, step: str):
     """Hide with a reason, mark answered with a note, correct the wording, or merge into another question:
     moderators and admins."""
-    question = _moderated(question_id)
+    question = question_being_moderated(question_id)
     form = {"hide": ReasonForm, "answer": AnswerForm, "correct": CorrectionForm, "merge": MergeForm}[step]()
     if not form.validate_on_submit():
         message = " ".join(str(error) for errors in form.errors.values() for error in errors)
@@ -301,6 +301,6 @@ def step_with_form(question_id: int, step: str):
         else:
             merge_question(question, form.into.data, current_user)
     except MoveRefused as refusal:
-        return _refused(question.session_id, refusal)
+        return refused_on_console(question.session_id, refusal)
     db.session.commit()
     return _back_to_console(question.session_id)

@@ -16,7 +16,7 @@ from community.dialogues.forms import FollowUpForm, IssueForm, PromiseForm
 from community.dialogues.models import QuestionState
 from community.dialogues.queries import question_or_404
 from community.dialogues.services import make_follow_up_pledge, open_question_to_issue, question_to_appeal
-from community.dialogues.views.console import INVALID, _moderated, _refused, moderation_limit
+from community.dialogues.views.console import INVALID, moderation_limit, question_being_moderated, refused_on_console
 from community.extensions import db
 from community.pledges.models import Deputy, PledgeCategory
 from community.pledges.queries import all_deputies
@@ -28,7 +28,7 @@ from community.threads.models import Category
 def follow_up(question_id: int):
     """Record a follow-up a deputy promised: it becomes the deputy's pledge, linked from the question and the
     minutes. Moderators and admins."""
-    question = _moderated(question_id)
+    question = question_being_moderated(question_id)
     if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED):
         raise MoveRefused()  # answered, hidden or merged meanwhile: the 409 page says so
     deputies = question.session.deputies or all_deputies()
@@ -50,7 +50,7 @@ def follow_up(question_id: int):
                 due_on=form.due_on.data,
             )
         except MoveRefused as refusal:
-            return _refused(question.session_id, refusal)
+            return refused_on_console(question.session_id, refusal)
         db.session.commit()
         flash(_("The promised follow-up is recorded as a pledge of %(name)s.", name=deputy.name), "success")
         return redirect_to(url_for("pledges.show", pledge_id=pledge.id))
@@ -120,7 +120,7 @@ def promise(question_id: int):
     """Record a follow-up a deputy promised in the hall as the asker's appeal, received, which the deputy answers
     within the appeals' term; the question shows the promise. Moderators and admins, for a question with an
     author."""
-    question = _moderated(question_id)
+    question = question_being_moderated(question_id)
     if question.state not in (QuestionState.APPROVED, QuestionState.ANSWERED) or question.author is None:
         raise MoveRefused()
     form = PromiseForm(data={"category": Category.OTHER.value})
@@ -137,7 +137,7 @@ def promise(question_id: int):
                 promised=form.promised.data,
             )
         except MoveRefused as refusal:
-            return _refused(question.session_id, refusal)
+            return refused_on_console(question.session_id, refusal)
         db.session.commit()
         flash(_("The promised follow-up is recorded as an appeal to %(name)s.", name=deputy.name), "success")
         return redirect_to(url_for("appeals.show", appeal_id=appeal.id))
