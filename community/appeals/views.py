@@ -276,35 +276,26 @@ def close(appeal_id: int):
     return _after_move(appeal_id, _("Your appeal is closed. Thank you for saying how it went."))
 
 
+# The two marks a person puts on an appeal and takes back: (who may, put it on, take it off).
+MARKS = {
+    "support": (can_support_appeal, support_appeal, withdraw_appeal_support),
+    "follow": (can_follow_appeal, follow_appeal, unfollow_appeal),
+}
+
+
 @bp.post("/appeals/<int:appeal_id>/support", endpoint="support")
 @bp.post("/appeals/<int:appeal_id>/unsupport", endpoint="unsupport")
-@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
-def support(appeal_id: int):
-    """Add one's "me too" to a public appeal, or take it back."""
-    appeal = appeal_or_404(appeal_id, current_user)
-    ensure(can_support_appeal(current_user, appeal))
-    if request.endpoint.endswith(".unsupport"):
-        withdraw_appeal_support(current_user, appeal)
-    else:
-        support_appeal(current_user, appeal)
-    db.session.commit()
-    return fragment_or_redirect(
-        lambda: render("appeals/show.html", block="support", **appeal_context(appeal_or_404(appeal_id, current_user))),
-        url_for("appeals.show", appeal_id=appeal_id),
-    )
-
-
 @bp.post("/appeals/<int:appeal_id>/follow", endpoint="follow")
 @bp.post("/appeals/<int:appeal_id>/unfollow", endpoint="unfollow")
 @limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
-def follow(appeal_id: int):
-    """Follow an appeal one may see, to be told of its answer; or stop following it."""
+def mark(appeal_id: int):
+    """Add one's "me too" to a public appeal or follow an appeal one may see (to hear of its answer), or take
+    either back; the bar swaps in place with htmx."""
     appeal = appeal_or_404(appeal_id, current_user)
-    ensure(can_follow_appeal(current_user, appeal))
-    if request.endpoint.endswith(".unfollow"):
-        unfollow_appeal(current_user, appeal)
-    else:
-        follow_appeal(current_user, appeal)
+    action = request.endpoint.rsplit(".", 1)[1]
+    allowed, put_on, take_off = MARKS[action.removeprefix("un")]
+    ensure(allowed(current_user, appeal))
+    (take_off if action.startswith("un") else put_on)(current_user, appeal)
     db.session.commit()
     return fragment_or_redirect(
         lambda: render("appeals/show.html", block="support", **appeal_context(appeal_or_404(appeal_id, current_user))),
