@@ -30,6 +30,8 @@ def test_a_posted_comment_takes_the_focus_and_is_said(page, site):
     page.keyboard.press("Enter")  # the Comment button, reached by keyboard
     page.get_by_text(text).wait_for()
     page.locator("#flashes", has_text="Your comment is published.").wait_for()
+    # The message is said when the answer is swapped in; the focus moves when htmx settles, a moment later
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'LI'", timeout=2000)
     assert focused(page).startswith("LI#c")
     assert text in page.evaluate("document.activeElement.textContent")
 
