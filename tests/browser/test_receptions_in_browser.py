@@ -25,7 +25,9 @@ def test_a_resident_books_a_time_and_gives_it_back_without_a_reload(page, site):
     slots.locator("a.slot-choose").first.click()
     topic = page.get_by_label("What would you like to talk about?")
     topic.wait_for()
-    assert topic.evaluate("element => element === document.activeElement")  # the field takes the focus
+    # the field takes the focus when htmx settles, a moment after it appears
+    page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'", timeout=2000)
+    assert topic.evaluate("element => element === document.activeElement")
     topic.fill("Емханаға баратын автобус жоқ")
     page.get_by_role("button", name="Book this time").click()
     slots.get_by_text("Your time:").wait_for()
