@@ -41,7 +41,7 @@ from community.appeals.services import (
     withdraw_appeal_support,
 )
 from community.core.htmx import fragment_or_redirect, redirect_to, render
-from community.core.i18n import current_lang
+from community.core.i18n import current_lang, format_day
 from community.core.lists import choice_arg
 from community.core.live import LiveRegion
 from community.core.pagecache import shared_with_visitors
@@ -131,7 +131,10 @@ def new():
             form.deputy.errors = [_("This deputy has no account on the site yet and cannot receive appeals.")]
         else:
             db.session.commit()
-            flash(_("Your appeal is sent. The deputy is to answer by %(day)s.", day=_day(appeal.due_on)), "success")
+            flash(
+                _("Your appeal is sent. The deputy is to answer by %(day)s.", day=format_day(appeal.due_on, "page")),
+                "success",
+            )
             return redirect_to(url_for("appeals.show", appeal_id=appeal.id))
     status = INVALID if form.is_submitted() else 200
     return render(
@@ -141,12 +144,6 @@ def new():
         form=form,
         yours=representatives(current_user.locality),
     )
-
-
-def _day(day) -> str:
-    from community.core.i18n import format_day
-
-    return format_day(day, "page")
 
 
 @bp.get("/appeals/mine")

@@ -166,13 +166,13 @@ NO_ADDRESSEE = _l("No deputy of this reception has an account to receive appeals
 def reception_deputy(event: Event, by: User):
     """The deputy who receives the day's appeals: the one pressing the button, else the first of the reception's
     deputies with an account, else the organiser's own deputy profile; None when there is none."""
-    from community.pledges.models import Deputy
+    from community.pledges.queries import deputy_for_user
 
     with_accounts = [deputy for deputy in event.deputies if deputy.user_id]
     mine = next((deputy for deputy in with_accounts if deputy.user_id == by.id), None)
     if mine or with_accounts:
         return mine or with_accounts[0]
-    return db.session.scalar(db.select(Deputy).where(Deputy.user_id == event.organiser_id))
+    return deputy_for_user(event.organiser)
 
 
 def booking_to_appeal(slot: ReceptionSlot, by: User):
