@@ -7,9 +7,27 @@ from tests.factories import create_user
 ROLES = ["visitor", "resident", "deputy", "moderator", "admin"]
 SIGNED_IN = ["resident", "deputy", "moderator", "admin"]
 
-PUBLIC = ["/", "/places/", "/places/almaty-region", "/healthz", "/robots.txt", "/auth/reset", "/users/{me}"]
+PUBLIC = [
+    "/",
+    "/places/",
+    "/places/almaty-region",
+    "/healthz",
+    "/robots.txt",
+    "/auth/reset",
+    "/users/{me}",
+    "/appeals/",
+    "/appeals.atom",
+]
 GUESTS_ONLY = ["/auth/login", "/auth/register"]
-ACCOUNT_ONLY = ["/auth/settings", "/auth/password", "/auth/data.json", "/auth/delete"]
+ACCOUNT_ONLY = [
+    "/auth/settings",
+    "/auth/password",
+    "/auth/data.json",
+    "/auth/delete",
+    "/appeals/new",
+    "/appeals/mine",
+    "/notifications",
+]
 
 
 def visit(client_as, role, url):
