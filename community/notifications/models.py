@@ -33,9 +33,54 @@ class NotificationKind(LabelledEnum):
     QUESTION_APPROVED = "question_approved", _l("Your question is on the session's list")
     QUESTION_CURRENT = "question_current", _l("Your question is put to the deputies now")
     QUESTION_ANSWERED = "question_answered", _l("Your question was answered")
+    EVENT_REMINDER = "event_reminder", _l("Reminder: an event you registered for is tomorrow")
+    SLOT_REMINDER = "slot_reminder", _l("Reminder: your reception slot is tomorrow")
+    APPEAL_OVERDUE = "appeal_overdue", _l("An appeal to you is past its answer's term")
+    # Kinds of what one follows (pledges, deputies, events, dialogue sessions, localities) go below.
+
+
+class EmailFrequency(LabelledEnum):
+    """How a person wants one kind of notification by e-mail."""
+
+    NOW = "now", _l("At once")
+    DAILY = "daily", _l("Daily digest")
+    WEEKLY = "weekly", _l("Weekly digest")
+    NEVER = "never", _l("Never")
+
+
+# What happened to one's own writing, appeals, questions and registrations is mailed at once; news of what one
+# follows waits for the daily digest. Every kind not named here is followed news.
+ABOUT_ME = frozenset(
+    {
+        NotificationKind.REPLY,
+        NotificationKind.APPEAL_NEW,
+        NotificationKind.APPEAL_RECEIVED,
+        NotificationKind.APPEAL_ANSWERED,
+        NotificationKind.APPEAL_ASKED,
+        NotificationKind.APPEAL_DETAILS,
+        NotificationKind.APPEAL_PASSED_ON,
+        NotificationKind.APPEAL_OVERDUE,
+        NotificationKind.PROMOTED,
+        NotificationKind.EVENT_CANCELLED,
+        NotificationKind.EVENT_CHANGED,
+        NotificationKind.EVENT_REMINDER,
+        NotificationKind.SLOT_REMINDER,
+        NotificationKind.HIDDEN,
+        NotificationKind.RESTORED,
+        NotificationKind.QUESTION_APPROVED,
+        NotificationKind.QUESTION_CURRENT,
+        NotificationKind.QUESTION_ANSWERED,
+    }
+)
+
+
+def default_frequency(kind: NotificationKind) -> EmailFrequency:
+    """How a kind is mailed to someone who has not chosen: at once when it is about them, else in the daily digest."""
+    return EmailFrequency.NOW if kind in ABOUT_ME else EmailFrequency.DAILY
 
 
 UNREAD = text("read_at IS NULL")
+NOT_MAILED = text("mailed_at IS NULL")
 
 
 class Notification(db.Model):
@@ -47,6 +92,15 @@ class Notification(db.Model):
         UniqueConstraint("user_id", "key"),
         Index("ix_notifications_user_id_id", "user_id", "id"),
         Index("ix_notifications_unread", "user_id", sqlite_where=UNREAD, postgresql_where=UNREAD),
+        # The sender's queue: what is still to be mailed, at once or in which digest, for whom.
+        Index(
+            "ix_notifications_to_mail",
+            "email",
+            "user_id",
+            "id",
+            sqlite_where=NOT_MAILED,
+            postgresql_where=NOT_MAILED,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,6 +116,11 @@ class Notification(db.Model):
     excerpt: Mapped[str] = mapped_column(String(300), default="")  # plain text, for the list's preview
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How it is to be mailed, from the person's choice when written (a later choice updates what still waits), and
+    # when the sender settled it: mailed at once, gathered into a digest, or set aside (never, or read before its
+    # digest). Rows of "never" are settled as they are written.
+    email: Mapped[EmailFrequency] = mapped_column(enum_type(EmailFrequency, length=10), default=EmailFrequency.NOW)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
@@ -88,3 +147,25 @@ class Notification(db.Model):
             if item is not None:
                 return getattr(item, field), getattr(item, "lang", None)
         return "", None
+
+
+class EmailPreference(db.Model):
+    """A person's choice of how one kind of notification reaches them by e-mail; kinds without a row take
+    `default_frequency`."""
+
+    __tablename__ = "email_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[NotificationKind] = mapped_column(enum_type(NotificationKind, length=30), primary_key=True)
+    frequency: Mapped[EmailFrequency] = mapped_column(enum_type(EmailFrequency, length=10))
+
+
+class DigestClock(db.Model):
+    """When a person's last daily or weekly digest was gathered: the guarded move of this row is the claim that
+    makes one sender, of any number running, write each digest once."""
+
+    __tablename__ = "digest_clocks"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    frequency: Mapped[EmailFrequency] = mapped_column(enum_type(EmailFrequency, length=10), primary_key=True)
+    gathered_at: Mapped[datetime] = mapped_column(UTCDateTime())
