@@ -9,10 +9,12 @@ LOCK_FLAGS = --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
 
 .PHONY: run test bench bench-live setup translations lint lock clean
 
-run: setup ## Serve the demo site on http://127.0.0.1:5000 (SQLite unless DATABASE_URL is set)
+run: setup ## Serve the demo site on http://127.0.0.1:5000 with the notifications job beside it (SQLite unless DATABASE_URL is set)
 	$(FLASK) db upgrade
 	$(FLASK) demo
-	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
+	$(FLASK) notifications send --loop --every 30 & sender=$$!; trap 'kill $$sender' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev-installed translations ## Run the whole suite (PostgreSQL when TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -126,12 +126,14 @@ def register_request_hooks(app: Flask) -> None:
     from community.core.mail import deliver_after_response
     from community.core.pagecache import fill_token_slots
     from community.core.security import add_security_headers
+    from community.notifications.jobs import enqueue_after_response
 
     app.after_request(fill_token_slots)
     app.after_request(remember_language)
     app.after_request(add_vary)
     app.after_request(add_security_headers)
     app.after_request(deliver_after_response)
+    app.after_request(enqueue_after_response)
 
 
 def register_templates(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`, `flask mail …`,
-`flask text …`."""
+`flask text …`, `flask notifications …`."""
 
 import secrets
 import subprocess  # nosec B404
@@ -22,6 +22,7 @@ users_cli = AppGroup("users", help="Manage accounts and roles.")
 deputies_cli = AppGroup("deputies", help="Link deputy profiles to accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
 mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
+notifications_cli = AppGroup("notifications", help="Remind, mail notifications and digests, send the outbox.")
 text_cli = AppGroup("text", help="Users' stored text.")
 
 
@@ -189,6 +190,47 @@ def demo_command(scale: str, factor: float, seed: int) -> None:
             click.echo(line)
 
 
+@notifications_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, a pass every --every seconds (a small always-on job).")
+@click.option("--every", type=float, default=60, show_default=True, help="Seconds between passes with --loop.")
+def send_notifications(loop: bool, every: float) -> None:
+    """One pass of the notifications job (for cron), or passes forever: reminders, overdue appeals, e-mails due
+    at once, digests due, then the outbox. Any number may run at once; each e-mail leaves once."""
+    import time
+
+    from community.notifications.delivery import run_pass
+
+    while True:
+        try:
+            done = run_pass()
+            click.echo(
+                f"{done.reminded} reminded, {done.mailed} mailed at once, {done.digests} digests, {done.sent} sent"
+            )
+        except Exception as error:  # noqa: BLE001 - a failed pass (the database restarting) must not end the loop
+            click.echo(f"notifications pass failed: {error}", err=True)
+            if not loop:
+                raise
+        finally:
+            db.session.remove()  # hold no transaction (on SQLite, no lock) while waiting
+        if not loop:
+            return
+        time.sleep(every)
+
+
+@notifications_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty (for tests and one-off runs).")
+def notifications_worker(burst: bool) -> None:
+    """Run the notifications job from the Redis queue (REDIS_URL): a pass every minute and soon after each
+    request that wrote notifications."""
+    from flask import current_app
+
+    from community.notifications.jobs import work
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set; run `flask notifications send --loop` instead.")
+    work(burst=burst)
+
+
 @mail_cli.command("deliver")
 @click.option("--every", type=float, default=0, help="Keep running, looking for mail every so many seconds.")
 def deliver_mail(every: float) -> None:
@@ -248,4 +290,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(notifications_cli)
     app.cli.add_command(text_cli)

@@ -75,6 +75,9 @@ class EntryKind(LabelledEnum):
 LISTED = text("public AND hidden_at IS NULL")
 
 
+AWAITING = text("state IN ('sent', 'received')")
+
+
 def listed_index(name: str, *columns: str) -> Index:
     """An index over the publicly listed appeals only."""
     return Index(name, *columns, sqlite_where=LISTED, postgresql_where=LISTED)
@@ -93,6 +96,8 @@ class Appeal(HideableMixin, StoredMarkdown, db.Model):
         listed_index("ix_appeals_listed_place", "locality_id", "last_activity_at", "id"),
         # The inbox's tabs and the scorecards: an addressee's appeals by state and deadline.
         Index("ix_appeals_deputy_state_due", "deputy_id", "state", "due_on", "id"),
+        # The notifications job's overdue appeals: those awaiting an answer, by their term.
+        Index("ix_appeals_awaiting_due", "due_on", sqlite_where=AWAITING, postgresql_where=AWAITING),
         Index("ix_appeals_deputy_created", "deputy_id", "created_at"),
         Index("ix_appeals_author_activity", "author_id", "last_activity_at", "id"),
     )

@@ -39,9 +39,10 @@ class OutgoingMail(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
 
 
-def queue_mail(to: str, subject: str, body: str) -> None:
-    """Queue a plain-text message; it leaves once the request's transaction is committed. Flushes."""
-    mail = OutgoingMail(recipient=to, subject=subject, body=body)
+def queue_mail(to: str, subject: str, body: str, unsubscribe_url: str = "") -> None:
+    """Queue a plain-text message (with a one-click unsubscribe address for mail a person may stop); it leaves
+    once the request's transaction is committed. Flushes."""
+    mail = OutgoingMail(recipient=to, subject=subject, body=body, unsubscribe_url=unsubscribe_url)
     db.session.add(mail)
     db.session.flush()
     g.setdefault("queued_mail", []).append(mail.id)
@@ -100,9 +101,10 @@ def _deliver_one(mail_id: int, due) -> bool:
         return False
     mail = db.session.get(OutgoingMail, mail_id)
     recipient, subject, body, attempts = mail.recipient, mail.subject, mail.body, mail.attempts + 1
+    unsubscribe_url = mail.unsubscribe_url
     db.session.commit()  # the claim holds; nothing is locked while the mail server answers
     try:
-        send_mail(recipient, subject, body)
+        send_mail(recipient, subject, body, unsubscribe_url)
     except Exception as error:  # noqa: BLE001 - any failure of one message is kept and retried, never fatal
         current_app.logger.warning("Mail %s to %s failed (attempt %s): %s", mail_id, recipient, attempts, error)
         if attempts >= MAX_ATTEMPTS:
@@ -117,18 +119,22 @@ def _deliver_one(mail_id: int, due) -> bool:
         )
         db.session.commit()
         return False
-    update_row(OutgoingMail, mail_id, attempts=attempts, sent_at=utcnow(), body="")
+    update_row(OutgoingMail, mail_id, attempts=attempts, sent_at=utcnow(), body="", unsubscribe_url="")
     db.session.commit()
     return True
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message now (the queue's sender calls this; pages queue instead)."""
+def send_mail(to: str, subject: str, body: str, unsubscribe_url: str = "") -> None:
+    """Send a plain-text message now (the queue's sender calls this; pages queue instead), with RFC 8058's
+    one-click unsubscribe headers when it has an unsubscribe address."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(body)
     if config.get("TESTING"):
         current_app.extensions.setdefault("mail_outbox", []).append(message)

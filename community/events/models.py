@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community.accounts.models import User
@@ -133,7 +133,11 @@ class ReceptionSlot(db.Model):
     guarded write (only while it is free) and a resident holds one slot per day (unique event and resident)."""
 
     __tablename__ = "reception_slots"
-    __table_args__ = (UniqueConstraint("event_id", "starts_at"), UniqueConstraint("event_id", "user_id"))
+    __table_args__ = (
+        UniqueConstraint("event_id", "starts_at"),
+        UniqueConstraint("event_id", "user_id"),
+        Index("ix_reception_slots_starts_at", "starts_at"),  # the notifications job's reminders
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))

@@ -11,7 +11,14 @@ from community.accounts.models import User
 from community.core.db import utcnow
 from community.core.text import plain_line
 from community.extensions import db
-from community.notifications.models import Notification, NotificationKind
+from community.notifications.jobs import mark_written
+from community.notifications.models import (
+    EmailFrequency,
+    EmailPreference,
+    Notification,
+    NotificationKind,
+    default_frequency,
+)
 
 INSERT = {"sqlite": sqlite_insert, "postgresql": postgresql_insert}
 
@@ -36,6 +43,7 @@ def notify(
     if not active:
         return 0
     now = utcnow()
+    chosen = frequencies_of(active, kind)
     rows = [
         {
             "user_id": user_id,
@@ -44,6 +52,8 @@ def notify(
             "actor_id": actor_id,
             "excerpt": plain_line(excerpt, 300),
             "created_at": now,
+            "email": chosen[user_id],
+            "mailed_at": now if chosen[user_id] is EmailFrequency.NEVER else None,
             **refs,
         }
         for user_id in sorted(active)
@@ -52,6 +62,7 @@ def notify(
     statement = insert(Notification).on_conflict_do_nothing(index_elements=["user_id", "key"])
     told = db.session.scalars(statement.returning(Notification.user_id), rows).all()
     if told:
+        mark_written()
         db.session.execute(
             update(User)
             .where(User.id.in_(told))
@@ -59,6 +70,46 @@ def notify(
             .execution_options(synchronize_session=False)
         )
     return len(told)
+
+
+def frequencies_of(user_ids, kind: NotificationKind) -> dict[int, EmailFrequency]:
+    """How each of these people wants this kind by e-mail: their choice, or the kind's default (one query)."""
+    chosen = dict(
+        db.session.execute(
+            db.select(EmailPreference.user_id, EmailPreference.frequency).where(
+                EmailPreference.user_id.in_(user_ids), EmailPreference.kind == kind
+            )
+        ).all()
+    )
+    return {user_id: chosen.get(user_id, default_frequency(kind)) for user_id in user_ids}
+
+
+def email_choices(user: User) -> dict[NotificationKind, EmailFrequency]:
+    """Every kind with how the user wants it by e-mail, their choice or the default."""
+    chosen = dict(
+        db.session.execute(
+            db.select(EmailPreference.kind, EmailPreference.frequency).where(EmailPreference.user_id == user.id)
+        ).all()
+    )
+    return {kind: chosen.get(kind, default_frequency(kind)) for kind in NotificationKind}
+
+
+def choose_frequencies(user_id: int, choices: dict[NotificationKind, EmailFrequency]) -> None:
+    """Keep the user's choices (one upsert each, so two saves at once cannot collide) and apply them to what still
+    waits to be mailed: an unsubscribed kind stops at once and a digest gathers what an "at once" had not sent."""
+    insert = INSERT[db.session.get_bind().dialect.name]
+    for kind, frequency in choices.items():
+        statement = insert(EmailPreference).values(user_id=user_id, kind=kind, frequency=frequency)
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["user_id", "kind"], set_={"frequency": statement.excluded.frequency}
+            )
+        )
+        waiting = update(Notification).where(
+            Notification.user_id == user_id, Notification.kind == kind, Notification.mailed_at.is_(None)
+        )
+        settled = {"mailed_at": utcnow()} if frequency is EmailFrequency.NEVER else {}
+        db.session.execute(waiting.values(email=frequency, **settled).execution_options(synchronize_session=False))
 
 
 def mark_read(user: User, notification_id: int) -> bool:
