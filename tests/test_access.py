@@ -27,6 +27,7 @@ ACCOUNT_ONLY = [
     "/appeals/new",
     "/appeals/mine",
     "/notifications",
+    "/notifications/settings",
 ]
 
 
@@ -62,3 +63,30 @@ def test_account_pages_need_an_account(client_as, region, role, url):
 @pytest.mark.parametrize("role", ROLES)
 def test_logout_is_post_only(client_as, region, role):
     assert visit(client_as, role, "/auth/logout").status_code == 405
+
+
+# Following: visitors are sent to sign in, every signed-in role follows and stops following (a POST, then back).
+FOLLOWS = ["/pledges/{pledge}", "/deputies/{deputy}", "/events/{event}", "/dialogues/{dialogue}", "/places/shamalgan"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", FOLLOWS)
+@pytest.mark.parametrize("verb", ["follow", "unfollow"])
+def test_following_needs_an_account(client_as, region, role, page, verb):
+    from community.extensions import db
+    from community.places.models import Locality
+    from tests.factories import create_deputy, create_dialogue, create_event, create_pledge
+
+    village = db.session.scalar(db.select(Locality).filter_by(slug="shamalgan"))
+    organiser = create_user("moderator")
+    deputy = create_deputy()
+    ids = {
+        "pledge": create_pledge(deputy, village).id,
+        "deputy": deputy.id,
+        "event": create_event(organiser, village).id,
+        "dialogue": create_dialogue(organiser, village).id,
+    }
+    url = page.format(**ids)
+    response = client_as(role).submit(f"{url}/{verb}")
+    assert response.status_code in (302, 303)
+    assert ("/auth/login" in response.headers["Location"]) is (role == "visitor")

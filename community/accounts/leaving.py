@@ -19,7 +19,7 @@ def delete_account(user: User, remove_content: bool = False) -> bool:
     sign in, every session and unused link ends, its address (which may register again), name, password, locality
     and about text are gone, and what it wrote shows under "Deleted user". Its registrations for events still to
     come are withdrawn, the places passing to the waiting list, its reception times still to come are freed, its
-    appeals lose the phone number it left, and it follows no thread or appeal. With remove_content its
+    appeals lose the phone number it left, and it follows nothing. With remove_content its
     comments are deleted as an author deletes one (a placeholder where others replied) and its threads lose their
     text (they stay for the comments under them); what moderators hid stays as they left it, with its log. Supports,
     votes, flags and past registrations stay. False, changing nothing, when the account was deleted already (a
@@ -103,8 +103,12 @@ def _withdraw_from_coming_events(user: User, now) -> None:
 
 
 def _unfollow_all(user: User) -> None:
-    """Stop following every thread, each thread's kept follower count lowered for the row that went."""
+    """Stop following every thread, each thread's kept follower count lowered for the row that went, and every
+    pledge, deputy, event, dialogue session and locality."""
+    from community.notifications.models import Follow
     from community.threads.models import Thread, ThreadFollow
+
+    db.session.execute(delete(Follow).where(Follow.user_id == user.id))
 
     followed = db.session.scalars(
         delete(ThreadFollow).where(ThreadFollow.user_id == user.id).returning(ThreadFollow.thread_id)

@@ -64,6 +64,7 @@ def own_data(user: User) -> list[tuple[str, object]]:
     """The account and everything it wrote or did, as named sections for `json_sections_response`; each list is a
     query read when the answer streams it. For the account's owner only (the view checks)."""
     from community.appeals.models import Appeal, AppealEntry, AppealSupport  # the appeals know accounts
+    from community.notifications.models import Follow
 
     me = user.id
     select = db.select
@@ -141,6 +142,14 @@ def own_data(user: User) -> list[tuple[str, object]]:
                 select(ThreadFollow.thread_id, ThreadFollow.created_at)
                 .where(ThreadFollow.user_id == me)
                 .order_by(ThreadFollow.created_at)
+            ),
+        ),
+        (
+            "followed",  # pledges, deputies, events, dialogue sessions and localities: target and target_id
+            _rows(
+                select(Follow.target, Follow.target_id, Follow.created_at)
+                .where(Follow.user_id == me)
+                .order_by(Follow.created_at, Follow.target, Follow.target_id)
             ),
         ),
         (

@@ -34,6 +34,7 @@ from community.accounts.services import (
 )
 from community.core.errors import render_error
 from community.core.exports import json_sections_response
+from community.core.forms import INVALID
 from community.core.htmx import redirect_to, render
 from community.core.i18n import current_lang, keep_language
 from community.core.pagecache import shared_with_visitors
@@ -42,7 +43,6 @@ from community.core.security import client_address, is_local_url, user_or_addres
 from community.core.urls import opens_with_get
 from community.extensions import db, limiter
 
-INVALID = 422
 NOT_YOURS_TO_DELETE = _l(
     "The account of a deputy, moderator or administrator is deleted by an administrator: please write to the "
     "site's administrators."

@@ -46,11 +46,11 @@ def _record(appeal: Appeal, kind: EntryKind, by: User | None, body: str = "", **
         entry.for_deputy_id = appeal.deputy_id
     db.session.add(entry)
     db.session.flush()
-    _tell(appeal, entry)
+    tell_of_step(appeal, entry)
     return entry
 
 
-def _tell(appeal: Appeal, entry: AppealEntry) -> None:
+def tell_of_step(appeal: Appeal, entry: AppealEntry) -> None:
     """Tell the author of each step the addressee takes, and the addressee (and their assistant) of a new appeal
     and of the author's details."""
     from community.notifications.models import NotificationKind as Kind

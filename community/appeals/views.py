@@ -40,6 +40,7 @@ from community.appeals.services import (
     unfollow_appeal,
     withdraw_appeal_support,
 )
+from community.core.forms import INVALID
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.i18n import current_lang, format_day
 from community.core.lists import choice_arg
@@ -64,7 +65,6 @@ from community.pledges.models import Deputy
 from community.pledges.queries import deputy_for_user
 from community.threads.models import Category
 
-INVALID = 422
 INBOX_COUNT = LiveRegion(Deputy.inbox_version)
 
 

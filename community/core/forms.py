@@ -15,6 +15,7 @@ from community.core.i18n import format_day
 from community.core.languages import TEXT_LANGUAGES
 from community.core.time import local_today
 
+INVALID = 422  # the status of a form sent back with its errors
 EXPIRED = _l("The form has expired or was not sent from this site. Please reload the page and try again.")
 
 # The largest number an INTEGER column holds (PostgreSQL's is 32 bits); no number field may go past it.

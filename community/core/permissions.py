@@ -120,6 +120,13 @@ def can_follow(user, thread) -> bool:
     return can_take_part(user) and _takes_writes(thread)
 
 
+def can_follow_target(user, item) -> bool:
+    """Signed-in, unsuspended users follow a pledge, deputy, event, dialogue session or locality everyone may see
+    (not a draft event, nothing hidden), or stop following it."""
+    public = getattr(item, "published_at", True) is not None and not getattr(item, "is_hidden", False)
+    return can_take_part(user) and public
+
+
 def can_answer_officially(user, thread) -> bool:
     """The deputy a thread is addressed to, or a moderator, posts the official answer while it takes comments."""
     if not can_take_part(user) or not thread.takes_comments or not _takes_writes(thread):

@@ -46,6 +46,18 @@ def create_session(moderator: User, deputies=(), **fields) -> DialogueSession:
     return created
 
 
+def move_session(dialogue: DialogueSession, to: SessionState, by: User, summary: str | None = None) -> None:
+    """Open, pause, resume or close a session (DialogueSession.move_to, whose refusals these are) and tell its
+    followers when it goes live the first time and when it closes. Moderators and admins."""
+    from community.notifications.follows import tell_dialogue_closed, tell_dialogue_live
+
+    dialogue.move_to(to, by, summary=summary)
+    if to is SessionState.LIVE:
+        tell_dialogue_live(dialogue, by.id)  # a resume is under the same key: told once
+    elif to is SessionState.CLOSED:
+        tell_dialogue_closed(dialogue, by.id, summary or "")
+
+
 def edit_session(dialogue: DialogueSession, deputies=None, **fields) -> None:
     """Change a session's details; everyone's open page shows them on its next refresh."""
     for name, value in fields.items():
@@ -68,9 +80,12 @@ def ask_question(
     dialogue: DialogueSession, author: User, body: str, anonymous: bool, submission_key: str, lang: str | None = None
 ) -> tuple[Question, bool]:
     """A resident's question (asked in lang, when known): waiting for approval under pre-moderation, else shown at
-    once. Flushes."""
+    once; the asker follows the session (which they may undo). Flushes."""
+    from community.notifications.follows import follow
+    from community.notifications.models import FollowTarget
+
     state = Q.PENDING if dialogue.premoderation else Q.APPROVED
-    return _add_question(
+    question, new = _add_question(
         Question(
             session_id=dialogue.id,
             author_id=author.id,
@@ -82,6 +97,9 @@ def ask_question(
             approved_at=None if state is Q.PENDING else utcnow(),
         )
     )
+    if new:
+        follow(author, FollowTarget.DIALOGUE, dialogue.id)
+    return question, new
 
 
 def ask_for(

@@ -117,12 +117,17 @@ def _take_place(event_id: int) -> bool:
 
 
 def register(user: User, event: Event) -> Registration:
-    """Give the user a place, or a place in the waiting list; repeating it changes nothing. Flushes."""
+    """Give the user a place, or a place in the waiting list, and follow the event (which they may undo); repeating
+    it changes nothing. Flushes."""
+    from community.notifications.follows import follow
+    from community.notifications.models import FollowTarget
+
     registration, new = insert_once(
         Registration(event_id=event.id, user_id=user.id, state=W), event_id=event.id, user_id=user.id
     )
     if not new and not registration.move_to(W, queued_at=utcnow(), attended=None):
         return registration  # already going or waiting
+    follow(user, FollowTarget.EVENT, event.id)
     if not _take_place(event.id):
         bump(Event, event.id, waiting_count=1)
     elif not registration.move_to(G):  # moved meanwhile (its row is ours, so this should not happen): give it back
@@ -173,8 +178,12 @@ def promote_waiting(event: Event) -> list[Registration]:
 
 
 def publish_event(event: Event) -> None:
-    """Make a draft event public; registration opens. Publishing it again changes nothing."""
-    update_row(Event, event.id, Event.published_at.is_(None), published_at=utcnow())
+    """Make a draft event public; registration opens, and the followers of its locality are told. Publishing it
+    again changes nothing."""
+    from community.notifications.follows import tell_new_event
+
+    if update_row(Event, event.id, Event.published_at.is_(None), published_at=utcnow()):
+        tell_new_event(event)
 
 
 # What registrants are told of when it changes.
@@ -190,10 +199,9 @@ def edit_event(event: Event, **fields) -> None:
     for name, value in fields.items():
         setattr(event, name, value)
     if moved and event.published_at is not None:
-        registered = db.select(Registration.user_id).where(Registration.event_id == event.id, Registration.state != X)
         _tell(
             NotificationKind.EVENT_CHANGED,
-            db.session.scalars(registered),
+            db.session.scalars(_audience(event)),
             f"changed-{event.id}-{utcnow():%Y%m%d%H%M%S%f}",
             event,
         )
@@ -221,8 +229,17 @@ def cancel_event(event: Event, reason: str) -> None:
     """Cancel an event with a reason; registration closes. MoveRefused when it is cancelled already."""
     if not update_row(Event, event.id, Event.cancelled_at.is_(None), cancelled_at=utcnow(), cancel_reason=reason):
         raise MoveRefused(_l("The event has already been cancelled."))
+    _tell(
+        NotificationKind.EVENT_CANCELLED, db.session.scalars(_audience(event)), f"cancelled-{event.id}", event, reason
+    )
+
+
+def _audience(event: Event):
+    """Who hears of an event's new time or place, or its cancelling: those registered and its followers."""
+    from community.notifications.follows import event_audience
+
     registered = db.select(Registration.user_id).where(Registration.event_id == event.id, Registration.state != X)
-    _tell(NotificationKind.EVENT_CANCELLED, db.session.scalars(registered), f"cancelled-{event.id}", event, reason)
+    return event_audience(event, registered)
 
 
 def _tell(kind, user_ids, key: str, event: Event, excerpt: str = "") -> None:
@@ -233,10 +250,13 @@ def _tell(kind, user_ids, key: str, event: Event, excerpt: str = "") -> None:
 
 
 def create_event(organiser: User, publish: bool = True, **fields) -> Event:
-    """Announce an event, published at once or kept as a draft; flushes."""
+    """Announce an event, published at once (the followers of its locality are told) or kept as a draft; flushes."""
+    from community.notifications.follows import tell_new_event
+
     event = Event(organiser_id=organiser.id, published_at=utcnow() if publish else None, **fields)
     db.session.add(event)
     db.session.flush()
+    tell_new_event(event)
     return event
 
 

@@ -9,7 +9,7 @@ from icalendar import Event as CalendarEvent
 
 from community.core.db import utcnow
 from community.core.exports import csv_response, file_response
-from community.core.forms import ReasonForm
+from community.core.forms import INVALID, ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.lists import id_arg
 from community.core.pagecache import shared_with_visitors
@@ -43,10 +43,10 @@ from community.events.services import (
     waiting_position,
 )
 from community.extensions import db, limiter
+from community.notifications.follow_views import answer_follow
+from community.notifications.models import FollowTarget
 from community.places.services import all_localities, tree_order
 from community.pledges.queries import all_deputies
-
-INVALID = 422
 
 
 @bp.get("/events/")
@@ -134,11 +134,23 @@ def registration(event_id: int):
     db.session.commit()
     return fragment_or_redirect(
         lambda: render(
-            "events/show.html", block="registration", **_event_context(event_or_404(event_id, current_user))
+            "events/show.html",
+            block="registration",
+            follow_oob=not leaving,  # registering followed the event: its button changes too
+            **_event_context(event_or_404(event_id, current_user)),
         ),
         url_for("events.show", event_id=event.id),
         message,
     )
+
+
+@bp.post("/events/<int:event_id>/follow", endpoint="follow_event")
+@bp.post("/events/<int:event_id>/unfollow", endpoint="unfollow_event")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def follow_event(event_id: int):
+    """Follow a published event (to hear of a new time or place, or its cancelling) or stop; signed-in users."""
+    event = event_or_404(event_id, current_user)
+    return answer_follow(FollowTarget.EVENT, event, url_for("events.show", event_id=event.id))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

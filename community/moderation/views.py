@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.accounts.models import User
-from community.core.forms import ReasonForm
+from community.core.forms import INVALID, ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.i18n import format_when
 from community.core.lists import page_number
@@ -26,7 +26,6 @@ from community.moderation.models import Action, FlagReason
 from community.moderation.services import flag, log_page, moderate, queue, suspend, suspension_reason
 from community.threads.services import comment_for, thread_for
 
-INVALID = 422
 bp.add_app_template_global(suspension_reason)  # the notice a suspended user sees where a form would be
 THREAD_ACTIONS = {
     a.value: a

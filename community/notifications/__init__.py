@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
-from community.notifications import views  # noqa: E402,F401
+from community.notifications import follow_views, views  # noqa: E402,F401

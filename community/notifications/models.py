@@ -37,6 +37,13 @@ class NotificationKind(LabelledEnum):
     SLOT_REMINDER = "slot_reminder", _l("Reminder: your reception slot is tomorrow")
     APPEAL_OVERDUE = "appeal_overdue", _l("An appeal to you is past its answer's term")
     # Kinds of what one follows (pledges, deputies, events, dialogue sessions, localities) go below.
+    PLEDGE_UPDATE = "pledge_update", _l("New update of a pledge you follow")
+    PLEDGE_CHECKED = "pledge_checked", _l("A moderator checked an update of a pledge you follow")
+    PLEDGE_DISPUTED = "pledge_disputed", _l("A resident disputed an update of a pledge you follow")
+    THREAD_IN_LOCALITY = "thread_in_locality", _l("New issue in a place you follow")
+    EVENT_IN_LOCALITY = "event_in_locality", _l("New event in a place you follow")
+    DIALOGUE_LIVE = "dialogue_live", _l("A dialogue session you follow is live now")
+    DIALOGUE_CLOSED = "dialogue_closed", _l("A dialogue session you follow is closed: its minutes are public")
 
 
 class EmailFrequency(LabelledEnum):
@@ -113,6 +120,9 @@ class Notification(db.Model):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
     appeal_id: Mapped[int | None] = mapped_column(ForeignKey("appeals.id", ondelete="CASCADE"))
     question_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue_questions.id", ondelete="CASCADE"))
+    pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id", ondelete="CASCADE"))
+    pledge_update_id: Mapped[int | None] = mapped_column(ForeignKey("pledge_updates.id", ondelete="CASCADE"))
+    dialogue_id: Mapped[int | None] = mapped_column(ForeignKey("dialogue_sessions.id", ondelete="CASCADE"))
     excerpt: Mapped[str] = mapped_column(String(300), default="")  # plain text, for the list's preview
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -129,6 +139,8 @@ class Notification(db.Model):
     event: Mapped["Event | None"] = relationship()  # noqa: F821
     appeal: Mapped["Appeal | None"] = relationship()  # noqa: F821
     question: Mapped["Question | None"] = relationship()  # noqa: F821
+    pledge: Mapped["Pledge | None"] = relationship()  # noqa: F821
+    dialogue: Mapped["DialogueSession | None"] = relationship()  # noqa: F821
 
     @property
     def day(self):
@@ -137,12 +149,15 @@ class Notification(db.Model):
 
     @property
     def subject(self):
-        """What it is about, as the list names it: the appeal's subject, the issue's title or the event's."""
+        """What it is about, as the list names it: the appeal's subject, the issue's, event's, pledge's or dialogue
+        session's title, or the question."""
         for item, field in (
             (self.appeal, "subject"),
             (self.thread, "title"),
             (self.event, "title"),
             (self.question, "body"),
+            (self.pledge, "title"),
+            (self.dialogue, "title"),
         ):
             if item is not None:
                 return getattr(item, field), getattr(item, "lang", None)
@@ -169,3 +184,26 @@ class DigestClock(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     frequency: Mapped[EmailFrequency] = mapped_column(enum_type(EmailFrequency, length=10), primary_key=True)
     gathered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FollowTarget(LabelledEnum):
+    """What a person may follow besides issues and appeals (which keep tables of their own)."""
+
+    PLEDGE = "pledge", _l("Pledge")
+    DEPUTY = "deputy", _l("Deputy")
+    EVENT = "event", _l("Event")
+    DIALOGUE = "dialogue", _l("Dialogue session")
+    LOCALITY = "locality", _l("Locality")
+
+
+class Follow(db.Model):
+    """A person following a pledge, a deputy, an event, a dialogue session or a locality, to hear of its news; one
+    row per person and thing (the primary key), found by thing through the (target, target_id) index."""
+
+    __tablename__ = "follows"
+    __table_args__ = (Index("ix_follows_target", "target", "target_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    target: Mapped[FollowTarget] = mapped_column(enum_type(FollowTarget, length=10), primary_key=True)
+    target_id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -28,19 +28,40 @@ def _shown(user):
     return statement
 
 
-def notification_page(user, args):
-    """One page of the user's notifications, newest first, read by key from the (user, id) index."""
-    statement = _shown(user).options(
+def _with_what_they_name() -> tuple:
+    """What a listed or mailed notification shows, loaded with it: who did it and what it is about."""
+    return (
         joinedload(Notification.actor),
         joinedload(Notification.thread),
         joinedload(Notification.comment),
         joinedload(Notification.event),
         joinedload(Notification.appeal).joinedload(Appeal.deputy),
         joinedload(Notification.question),
+        joinedload(Notification.pledge),
+        joinedload(Notification.dialogue),
     )
+
+
+def notification_page(user, args):
+    """One page of the user's notifications, newest first, read by key from the (user, id) index."""
+    statement = _shown(user).options(*_with_what_they_name())
     page = keyset_page(statement, (Notification.id,), args, PER_PAGE)
-    page.items = [item for item in page.items if item.appeal is None or can_see_appeal(user, item.appeal)]
+    page.items = _appeals_seen(user, page.items)
     return page
+
+
+def visible_notifications(user, ids) -> list:
+    """Those of these notifications of the user that their list would show, oldest first (for the e-mails)."""
+    if not ids:
+        return []
+    statement = _shown(user).where(Notification.id.in_(ids)).order_by(Notification.id)
+    statement = statement.options(*_with_what_they_name())
+    return _appeals_seen(user, db.session.scalars(statement).unique().all())
+
+
+def _appeals_seen(user, items) -> list:
+    """The items but those about an appeal the user may no longer see (passed on to another deputy)."""
+    return [item for item in items if item.appeal is None or can_see_appeal(user, item.appeal)]
 
 
 def unread_count(user) -> tuple[int, bool]:

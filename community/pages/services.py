@@ -182,6 +182,7 @@ EXPORTS = (
             "thread_supports",
             "comment_supports",
             "follows",
+            "followed",
             "event_registrations",
             "dialogue_questions",
             "dialogue_votes",

@@ -54,16 +54,38 @@ def _open_discussion(pledge: Pledge, by: User) -> None:
     )
 
 
+def publish_update(pledge: Pledge, author: User, *args, **kwargs) -> PledgeUpdate:
+    """Append an update to the pledge's history (Pledge.record_update, whose arguments and refusals these are) and
+    tell the followers of the pledge and of its deputy. Flushes."""
+    from community.notifications.follows import tell_pledge_update  # the notifications know the pledges
+
+    entry = pledge.record_update(author, *args, **kwargs)
+    tell_pledge_update(pledge, entry)
+    return entry
+
+
 def check_update(moderator: User, entry: PledgeUpdate, verified: bool, note: str) -> UpdateCheck:
-    """Record a moderator's verdict on an update; the newest verdict is the one shown."""
+    """Record a moderator's verdict on an update (the newest verdict is the one shown) and tell the followers of
+    the pledge and of its deputy. Flushes."""
+    from community.notifications.follows import tell_update_checked
+
     check = UpdateCheck(update_id=entry.id, moderator_id=moderator.id, verified=verified, note=note)
     db.session.add(check)
+    db.session.flush()
+    tell_update_checked(entry.pledge, entry, check)
     return check
 
 
 def react(user: User, entry: PledgeUpdate, confirms: bool, reason: str) -> bool:
-    """Confirm or dispute an update once; False when this user already reacted."""
-    return add_once(UpdateReaction(update_id=entry.id, user_id=user.id, confirms=confirms, reason=reason))
+    """Confirm or dispute an update once; False when this user already reacted. A dispute is told to the followers
+    of the pledge and of its deputy."""
+    from community.notifications.follows import tell_update_disputed
+
+    reaction = UpdateReaction(update_id=entry.id, user_id=user.id, confirms=confirms, reason=reason)
+    added = add_once(reaction)
+    if added and not confirms:
+        tell_update_disputed(entry.pledge, entry, reaction)
+    return added
 
 
 def link_account(deputy: Deputy, user: User | None) -> None:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from community.appeals.responses import response_figures
 from community.core.exports import csv_response, json_response
+from community.core.forms import INVALID
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.i18n import current_lang
 from community.core.lists import id_arg
@@ -14,6 +15,8 @@ from community.core.permissions import can_add_pledge, can_check_update, can_rea
 from community.core.security import action_limit, user_or_address_key
 from community.core.urls import absolute_url
 from community.extensions import db, limiter
+from community.notifications.follow_views import answer_follow
+from community.notifications.models import FollowTarget
 from community.places.services import all_localities, tree_order
 from community.pledges import bp
 from community.pledges.forms import CheckForm, DisputeForm, PledgeForm, PledgeUpdateForm
@@ -42,9 +45,7 @@ from community.pledges.queries import (
     update_by_key,
 )
 from community.pledges.scorecards import scorecard, scorecards
-from community.pledges.services import add_pledge, check_update, latest_update_or_refuse, react
-
-INVALID = 422
+from community.pledges.services import add_pledge, check_update, latest_update_or_refuse, publish_update, react
 
 
 @bp.get("/deputies/")
@@ -130,6 +131,24 @@ def show(pledge_id: int):
     return render("pledges/show.html", block="tracker", **_pledge_context(pledge))
 
 
+@bp.post("/pledges/<int:pledge_id>/follow", endpoint="follow_pledge")
+@bp.post("/pledges/<int:pledge_id>/unfollow", endpoint="unfollow_pledge")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def follow_pledge(pledge_id: int):
+    """Follow a pledge (to hear of its updates, checks and disputes) or stop following it; signed-in users."""
+    pledge = pledge_or_404(pledge_id)
+    return answer_follow(FollowTarget.PLEDGE, pledge, url_for("pledges.show", pledge_id=pledge.id))
+
+
+@bp.post("/deputies/<int:deputy_id>/follow", endpoint="follow_deputy")
+@bp.post("/deputies/<int:deputy_id>/unfollow", endpoint="unfollow_deputy")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def follow_deputy(deputy_id: int):
+    """Follow a deputy (to hear of every pledge's news) or stop following them; signed-in users."""
+    person = deputy_or_404(deputy_id)
+    return answer_follow(FollowTarget.DEPUTY, person, url_for("pledges.deputy", deputy_id=person.id), counted=True)
+
+
 @bp.post("/pledges/<int:pledge_id>/updates")
 @limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
 def post_update(pledge_id: int):
@@ -148,7 +167,8 @@ def post_update(pledge_id: int):
                 form.status.errors.append(pledge.refusal(status))
             else:
                 try:
-                    pledge.record_update(
+                    publish_update(
+                        pledge,
                         current_user,
                         status,
                         form.progress.data,

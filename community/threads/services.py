@@ -8,15 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
 from community.core.db import utcnow
-from community.core.lists import (
-    Keyset,
-    ListFilters,
-    capped_count,
-    choice_arg,
-    enum_arg,
-    keyset_page,
-    text_arg,
-)
+from community.core.lists import Keyset, ListFilters, capped_count, choice_arg, enum_arg, keyset_page, text_arg
 from community.core.permissions import Role, can_see_hidden
 from community.core.states import MoveRefused
 from community.core.text import search_text, slugify
@@ -164,13 +156,17 @@ def _id(user) -> int | None:
 
 
 def start_thread(author: User, submission_key: str, **fields) -> tuple[Thread, bool]:
-    """Create a thread once per submission key; returns it and whether it is new (a repeat gets the first)."""
+    """Create a thread once per submission key; returns it and whether it is new (a repeat gets the first). Its
+    author follows it, and the followers of its locality are told."""
+    from community.notifications.follows import tell_new_thread  # the notifications know threads
+
     thread = Thread(author_id=author.id, submission_key=submission_key, **fields)
     thread.slug = slugify(thread.title)
     thread.search_text = search_text(thread.title, thread.body)
     thread, new = insert_once(thread, author_id=author.id, submission_key=submission_key)
     if new:
         follow_thread(author, thread)
+        tell_new_thread(thread)
     return thread, new
 
 
@@ -297,6 +293,7 @@ def add_comment(
         if parent is not None:
             bump(Comment, parent.id, reply_count=1)
         tell_of_comment(thread, comment, parent)
+        follow_thread(author, thread)  # commenting follows the issue; the button undoes it
     return comment, new
 
 

@@ -36,6 +36,8 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
         "slot_id": slot.id,
         "pledge_id": pledge.id,
         "user_id": other_resident.id,
+        "deputy_id": pledge.deputy_id,
+        "slug": village.slug,
     }
     shown_on = {
         "notification_id": "/notifications",
@@ -48,6 +50,8 @@ def pages(app, thread, resident, moderator, village, pledge, other_resident):
         "slot_id": f"/events/{event.id}",
         "pledge_id": f"/pledges/{pledge.id}",
         "user_id": f"/users/{other_resident.id}",
+        "deputy_id": f"/deputies/{pledge.deputy_id}",
+        "slug": f"/places/{village.slug}",
     }
     found = []
     for rule in app.url_map.iter_rules():

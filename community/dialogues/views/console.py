@@ -5,7 +5,7 @@ from flask import current_app, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.forms import ReasonForm
+from community.core.forms import INVALID, ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render, wants_fragment
 from community.core.i18n import current_lang
 from community.core.permissions import can_run_dialogues, ensure
@@ -33,6 +33,7 @@ from community.dialogues.services import (
     edit_session,
     hide_question,
     merge_question,
+    move_session,
     reopen_question,
     restore_question,
     set_current,
@@ -41,8 +42,6 @@ from community.dialogues.views import live
 from community.events.services import recent_and_upcoming_events
 from community.extensions import db, limiter
 from community.pledges.queries import all_deputies
-
-INVALID = 422
 
 
 def _moderation_limit() -> str:
@@ -165,7 +164,7 @@ def move(session_id: int, move: str):
     dialogue = _moderated_session(session_id)
     to = SessionState.PAUSED if move == "pause" else SessionState.LIVE
     try:
-        dialogue.move_to(to, current_user)
+        move_session(dialogue, to, current_user)
     except MoveRefused as refusal:
         return refused_on_console(session_id, refusal, "error")
     db.session.commit()
@@ -183,7 +182,7 @@ def close(session_id: int):
     if not form.validate_on_submit():
         return render("dialogues/console.html", status=INVALID, tag="", **_console_context(dialogue, close_form=form))
     try:
-        dialogue.move_to(SessionState.CLOSED, current_user, summary=form.summary.data or "")
+        move_session(dialogue, SessionState.CLOSED, current_user, summary=form.summary.data or "")
     except MoveRefused:
         db.session.rollback()
         return _back_to_console(session_id, _("The session is already closed."), "error")

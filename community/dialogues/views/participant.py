@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from community.core.exports import csv_response
+from community.core.forms import INVALID
 from community.core.htmx import fragment_or_redirect, render, wants_fragment
 from community.core.i18n import current_lang
 from community.core.lists import choice_arg
@@ -32,9 +33,10 @@ from community.dialogues.queries import (
 from community.dialogues.services import ask_question, vote, withdraw_question
 from community.dialogues.views import live
 from community.extensions import db, limiter
+from community.notifications.follow_views import answer_follow
+from community.notifications.models import FollowTarget
 from community.places.services import all_localities, tree_order
 
-INVALID = 422
 SORTS = ("votes", "recent")
 FIRST_QUESTIONS = 30  # what a phone shows of the open list; "all" shows up to ALL_QUESTIONS
 ALL_QUESTIONS = 300
@@ -115,6 +117,16 @@ def show(session_id: int):
         return render("dialogues/minutes.html", dialogue=dialogue, minutes=minutes_of(dialogue))
     response = render("dialogues/show.html", block="live", tag=tag, **_participant_context(dialogue, view))
     return live.send(response, tag, shared)
+
+
+@bp.post("/dialogues/<int:session_id>/follow", endpoint="follow_dialogue")
+@bp.post("/dialogues/<int:session_id>/unfollow", endpoint="unfollow_dialogue")
+@limiter.shared_limit(action_limit, scope="actions", key_func=user_or_address_key, methods=["POST"])
+def follow_dialogue(session_id: int):
+    """Follow a dialogue session (to hear when it goes live and when its minutes are out) or stop; signed-in
+    users."""
+    dialogue = session_or_404(session_id)
+    return answer_follow(FollowTarget.DIALOGUE, dialogue, url_for("dialogues.show", session_id=dialogue.id))
 
 
 @bp.post("/dialogues/<int:session_id>/questions")

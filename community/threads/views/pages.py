@@ -4,7 +4,7 @@ from flask import current_app, flash, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from community.core.forms import ReasonForm
+from community.core.forms import INVALID, ReasonForm
 from community.core.htmx import fragment_or_redirect, redirect_to, render
 from community.core.i18n import current_lang
 from community.core.lists import page_number
@@ -45,7 +45,6 @@ from community.threads.services import (
     withdraw_thread_support,
 )
 
-INVALID = 422
 FEED_LENGTH = 20
 
 
