@@ -70,6 +70,21 @@ def test_demo_threads_show_every_part_of_the_feature(app):
     assert sum(thread.support_count for thread in threads) > 30
 
 
+def test_demo_residents_follow_things_and_have_a_few_days_of_notifications(app):
+    from community.notifications.models import Follow, FollowTarget, Notification
+
+    run(app, "demo")
+    asel = db.session.scalar(db.select(User).where(User.email == "asel@example.kz"))
+    mine = db.session.scalars(
+        db.select(Notification).where(Notification.user_id == asel.id).order_by(Notification.id)
+    ).all()
+    assert any(item.read_at is None for item in mine) and any(item.read_at for item in mine)
+    assert len({item.created_at.date() for item in mine}) >= 3
+    assert [item.created_at for item in mine] == sorted(item.created_at for item in mine)  # the list's order is time's
+    followed = {row.target for row in db.session.scalars(db.select(Follow).where(Follow.user_id == asel.id))}
+    assert {FollowTarget.LOCALITY, FollowTarget.DEPUTY, FollowTarget.PLEDGE} <= followed
+
+
 def test_linking_a_deputy_gives_the_account_the_deputy_role(app, resident):
     from tests.factories import create_deputy
 

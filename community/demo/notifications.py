@@ -34,6 +34,7 @@ def load_notifications() -> int:
     nothing: follows and notifications are unique); returns how many notifications there are now."""
     everyone = people()
     now = utcnow()
+    before = db.session.scalar(db.select(db.func.count(Notification.id)))
     for resident_email, deputy_email, pledge_count in FOLLOWERS:
         resident, deputy_user = everyone[resident_email], everyone[deputy_email]
         deputy = db.session.scalar(db.select(Deputy).where(Deputy.user_id == deputy_user.id))
@@ -65,7 +66,23 @@ def load_notifications() -> int:
             .execution_options(synchronize_session=False)
         )
     _settle_the_older(now)
-    return db.session.scalar(db.select(db.func.count(Notification.id)))
+    total = db.session.scalar(db.select(db.func.count(Notification.id)))
+    if total != before:
+        _number_in_time_order()
+    return total
+
+
+def _number_in_time_order() -> None:
+    """Write the notifications again in the order of their dates, so their ids (the list's order, as on a live
+    site) follow time although the demo told of old happenings last."""
+    columns = [column for column in Notification.__table__.columns if column.key != "id"]
+    rows = [
+        {column.key: value for column, value in zip(columns, row, strict=True)}
+        for row in db.session.execute(db.select(*columns).order_by(Notification.created_at, Notification.id))
+    ]
+    db.session.execute(db.delete(Notification))
+    if rows:
+        db.session.execute(db.insert(Notification), rows)
 
 
 def _settle_the_older(now) -> None:
