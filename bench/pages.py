@@ -83,7 +83,8 @@ READ_PAGES = [
     "data",
     "appeals",
 ]
-PAGES = READ_PAGES + ["poll", "comment"]
+SIGNED_IN_PAGES = ["notifications"]  # read pages only an account has: asked signed in as RESIDENT
+PAGES = READ_PAGES + SIGNED_IN_PAGES + ["poll", "bell", "comment"]
 READ_SHARE, POLL_SHARE, READ_P99_MS, SAME_WITHIN = 0.15, 0.40, 150.0, 0.20
 TABLES = [
     "users",
@@ -836,7 +837,8 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
         "dialogue": f"{marks['dialogue'][1]:,} public questions",
         "appeals": "the public appeals (the large data set holds the demo's only)",
     }
-    login = sign_in(port, marks["post_to"][0]) if args.signed_in or "comment" in args.pages else None
+    wants_account = args.signed_in or {"comment", "bell", *SIGNED_IN_PAGES} & set(args.pages)
+    login = sign_in(port, marks["post_to"][0]) if wants_account else None
     reader = {"Cookie": login["cookie"]} if args.signed_in else {}
     pages = [
         Page(name, paths[name], headers=dict(reader), note=notes.get(name, ""))
@@ -858,6 +860,7 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
                 note="htmx, If-None-Match, as a visitor",
             )
         )
+    pages += notification_pages(port, database_url, login, args)
     if "comment" in args.pages:
         thread_id, count = marks["post_to"]
         path = f"/threads/{thread_id}/comments"
@@ -889,6 +892,31 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
             raise BenchError(f"POST {path} as {RESIDENT[0]} answered {status}: {body[:300]!r}")
         note = f"signed in as {RESIDENT[0]}, htmx, to a thread that had {count} comments"
         pages.append(Page("comment", path, script=str(script_path), note=note))
+    return pages
+
+
+def notification_pages(port: int, database_url: str, login: dict | None, args) -> list[Page]:
+    """The resident's notifications page and their bell's poll (htmx, If-None-Match, answered 304), signed in."""
+    pages = []
+    if login is None:
+        return pages
+    count = scalar(
+        database_url,
+        "SELECT count(*) FROM notifications WHERE user_id = (SELECT id FROM users WHERE email = :email)",
+        email=RESIDENT[0],
+    )
+    reader = {"Cookie": login["cookie"]}
+    if "notifications" in args.pages:
+        note = f"signed in as {RESIDENT[0]}, who has {count:,} notifications"
+        pages.append(Page("notifications", "/notifications", headers=reader, note=note))
+    if "bell" in args.pages:
+        status, headers, _ = fetch(port, "GET", "/notifications/count", {**reader, "HX-Request": "true"})
+        tag = headers.get("ETag")
+        if status != 200 or not tag:
+            raise BenchError(f"GET /notifications/count answered {status} with ETag {tag!r}; the bell needs one.")
+        headers = {**reader, "HX-Request": "true", "If-None-Match": tag}
+        note = f"signed in as {RESIDENT[0]} ({count:,} notifications), htmx, If-None-Match"
+        pages.append(Page("bell", "/notifications/count", expect=304, headers=headers, note=note))
     return pages
 
 
@@ -964,10 +992,10 @@ def errors_cell(summary: dict, expect: int, warm: Run | None = None) -> str:
 
 def target_of(name: str, share: float, p99: float | None) -> tuple[str, bool | None]:
     """The page's target and whether it was met (None: no target)."""
-    if name in READ_PAGES:
+    if name in READ_PAGES or name in SIGNED_IN_PAGES:
         met = share >= READ_SHARE and p99 is not None and p99 < READ_P99_MS
         return f"≥ {READ_SHARE:.0%}, p99 < {READ_P99_MS:g} ms: {'met' if met else 'missed'}", met
-    if name == "poll":
+    if name in ("poll", "bell"):
         met = share >= POLL_SHARE
         return f"≥ {POLL_SHARE:.0%}: {'met' if met else 'missed'}", met
     return "–", None

@@ -250,3 +250,14 @@ def test_the_site_numbers_new_rows_after_the_generated_ones(large):
     comment, _ = add_comment(thread, author, "Келісемін.", "after-large")
     db.session.commit()
     assert comment.id > db.session.scalar(select(func.max(Comment.id)).where(Comment.id != comment.id))
+
+
+def test_the_benchmarks_resident_has_a_long_history_of_notifications(app, large):
+    from community.accounts.models import User
+    from community.notifications.models import Notification
+
+    asel = db.session.scalar(select(User).where(User.email == "asel@example.kz"))
+    generated = Notification.comment_id.in_(select(Comment.id).where(Comment.submission_key.like("large-%")))
+    mine = Notification.user_id == asel.id
+    assert db.session.scalar(select(func.count()).where(mine, generated)) == sizes_for(FACTOR)["notifications"]
+    assert db.session.scalar(select(func.count()).where(mine, generated, Notification.mailed_at.is_(None))) == 0

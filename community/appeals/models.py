@@ -126,6 +126,8 @@ class Appeal(HideableMixin, StoredMarkdown, db.Model):
     answer_days: Mapped[int | None] = mapped_column()  # working days to the first answer, stopped days left out
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_on: Mapped[date] = mapped_column(Date)  # the last working day of the answer's term
+    # The term whose passing the addressee was told of (the notifications job's mark, so it tells once per term).
+    overdue_told_on: Mapped[date | None] = mapped_column(Date)
     waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the clock stopped then
     stopped_days: Mapped[int] = mapped_column(default=0)  # working days the clock stood still so far
     support_count: Mapped[int] = mapped_column(default=0)

@@ -6,7 +6,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context
 from sqlalchemy import String, Text, delete, func, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,7 +45,8 @@ def queue_mail(to: str, subject: str, body: str, unsubscribe_url: str = "") -> N
     mail = OutgoingMail(recipient=to, subject=subject, body=body, unsubscribe_url=unsubscribe_url)
     db.session.add(mail)
     db.session.flush()
-    g.setdefault("queued_mail", []).append(mail.id)
+    if has_request_context():  # a job sends its own; a request's leave after its response
+        g.setdefault("queued_mail", []).append(mail.id)
 
 
 def recent_mail_count(to: str, within: timedelta) -> int:

@@ -32,7 +32,16 @@ from community.extensions import db
 
 # Tables whose writes change nothing a visitor sees.
 QUIET_TABLES = frozenset(
-    {"content_versions", "login_attempts", "login_sessions", "notifications", "outbox", "password_resets"}
+    {
+        "content_versions",
+        "digest_clocks",
+        "email_preferences",
+        "login_attempts",
+        "login_sessions",
+        "notifications",
+        "outbox",
+        "password_resets",
+    }
 )
 WRITTEN = "content_written"
 TOKEN_SLOT = f"csrf-slot-{secrets.token_hex(16)}"  # per process, so no text anyone writes can contain it

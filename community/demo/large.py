@@ -1,7 +1,7 @@
 """A region's worth of data on demand (`flask demo --scale large`): after the demo, 100,000 local issues with
 1,000,000 comments, 300 deputies with 10,000 pledges and 50,000 updates, 5,000 events with 100,000
 registrations, a live dialogue session with 2,000 questions and 50,000 votes, and the 20,000 residents who wrote
-it, spread over the region's localities.
+it, spread over the region's localities; and 20,000 notifications of the demo resident the benchmark signs in as.
 
 Rows are written by bulk inserts (Core `insert()` executemany, never the services), with ids given here, in one
 transaction, so a failed run leaves nothing behind. Every kept counter is counted from the rows made, every
@@ -19,6 +19,7 @@ from community.core.db import utcnow
 from community.core.pagecache import content_changed
 from community.demo.large_bulk import DAY, Bulk, World
 from community.demo.large_gatherings import load_dialogue, load_events
+from community.demo.large_notices import load_notifications
 from community.demo.large_people import DOMAIN, PASSWORD, load_deputies, load_places, load_users
 from community.demo.large_pledges import load_pledges
 from community.demo.large_texts import Texts
@@ -46,6 +47,7 @@ FULL = {
     "registrations": 100_000,
     "questions": 2_000,
     "votes": 50_000,
+    "notifications": 20_000,  # the demo resident's, for the bell and /notifications
 }
 SMALLEST = {
     "villages": 2,
@@ -64,6 +66,7 @@ SMALLEST = {
     "registrations": 20,
     "questions": 10,
     "votes": 30,
+    "notifications": 30,
 }
 SHOWN = [
     "localities",
@@ -87,6 +90,7 @@ SHOWN = [
     "dialogue_questions",
     "dialogue_votes",
     "dialogue_log",
+    "notifications",
 ]
 
 
@@ -114,7 +118,8 @@ def load_large(factor: float = 1.0, seed: int = SEED, echo=print) -> list[str]:
         bulk.connection.execute(text("PRAGMA cache_size = -262144"))  # 256 MB of pages while the indexes grow
     world = World(rng, Texts(rng), bulk, sizes, now, now - 730 * DAY)
     echo(f"Large data (factor {factor:g}, seed {seed}): {sizes['threads']:,} issues, {sizes['comments']:,} comments …")
-    for step in (load_places, load_users, load_deputies, load_pledges, load_threads, load_events, load_dialogue):
+    steps = (load_places, load_users, load_deputies, load_pledges, load_threads, load_events, load_dialogue)
+    for step in (*steps, load_notifications):
         step(world)
     bulk.finish()
     content_changed(db.session)  # written on the session's connection, past what it sees

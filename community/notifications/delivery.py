@@ -73,7 +73,7 @@ def read_unsubscribe_token(token: str) -> tuple[int, NotificationKind | EmailFre
         user_id, what = _serializer().loads(token)
     except (BadSignature, TypeError, ValueError):
         return None
-    if not isinstance(user_id, int) or not isinstance(what, str):
+    if type(user_id) is not int or not 0 < user_id < 2**31 or not isinstance(what, str):
         return None
     if what in {frequency.value for frequency in DIGESTS}:
         return user_id, EmailFrequency(what)
@@ -229,6 +229,7 @@ def _queue(user: User, address: str, template: str, stops, **context) -> None:
             settings_url=absolute_url("notifications.settings"),
             unsubscribe_url=unsubscribe,
             site=current_app.config["SITE_NAME"],
+            plain=lambda text: plain_line(text, 200),  # a title or a question as one line, as a subject must be
             **context,
         )
     subject, _, body = text.strip().partition("\n")

@@ -47,8 +47,9 @@ def follow_state(target: FollowTarget, item, counted: bool = False) -> dict:
 def answer_follow(target: FollowTarget, item, back: str, counted: bool = False):
     """Follow the thing or stop following it, as the endpoint says, after the rule allowed it; commit, then answer
     htmx with the swapped button and anything else with a redirect to the page the form came from (or back)."""
-    ensure(can_follow_target(current_user, item))
     undo = request.endpoint.rsplit(".", 1)[1].startswith("unfollow")
+    # Anyone signed in may stop following (a suspended account too: it is still told of what it follows).
+    ensure(current_user.is_authenticated if undo else can_follow_target(current_user, item))
     (unfollow if undo else follow)(current_user, target, item.id)
     db.session.commit()
     came_from = request.form.get("next", "")

@@ -15,6 +15,8 @@ from community.extensions import db
 QUEUE_NAME = "notifications"
 TICK_JOB_ID = "notifications-tick"
 SOON_JOB_ID = "notifications-soon"
+SOON_ASKED = "notifications-soon-asked"  # set while a "soon" pass waits, so a busy minute queues one pass, not many
+SOON_WITHIN = 60  # seconds; should the pass be lost, the next request may ask again after this
 TICK_EVERY = timedelta(minutes=1)
 
 
@@ -24,9 +26,11 @@ def _queue() -> Queue:
 
 
 def run_pass_job() -> dict:
-    """One pass of the notifications job, as RQ runs it in the worker's app context."""
+    """One pass of the notifications job, as RQ runs it in the worker's app context; from its start, a request that
+    writes notifications may ask for the next one."""
     from community.notifications.delivery import run_pass
 
+    _queue().connection.delete(SOON_ASKED)
     try:
         return vars(run_pass())
     finally:
@@ -51,7 +55,9 @@ def enqueue_after_response(response):
     cannot be reached is logged, and the next tick mails what waits."""
     if g.get("notifications_written") and current_app.config.get("REDIS_URL") and response.status_code < 400:
         try:
-            _queue().enqueue(run_pass_job, job_id=SOON_JOB_ID)
+            queue = _queue()
+            if queue.connection.set(SOON_ASKED, 1, nx=True, ex=SOON_WITHIN):  # one waiting pass serves them all
+                queue.enqueue(run_pass_job, job_id=SOON_JOB_ID)
         except RedisError as error:
             current_app.logger.warning("Could not queue the notifications job: %s", error)
     return response

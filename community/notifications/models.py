@@ -55,8 +55,9 @@ class EmailFrequency(LabelledEnum):
     NEVER = "never", _l("Never")
 
 
-# What happened to one's own writing, appeals, questions and registrations is mailed at once; news of what one
-# follows waits for the daily digest. Every kind not named here is followed news.
+# What happened to one's own writing, appeals, questions and registrations is mailed at once, and so is news that
+# is stale by the next morning (a followed session is live now); other news of what one follows waits for the
+# daily digest. Every kind not named here is followed news.
 ABOUT_ME = frozenset(
     {
         NotificationKind.REPLY,
@@ -79,11 +80,13 @@ ABOUT_ME = frozenset(
         NotificationKind.QUESTION_ANSWERED,
     }
 )
+TIMELY = frozenset({NotificationKind.DIALOGUE_LIVE})
 
 
 def default_frequency(kind: NotificationKind) -> EmailFrequency:
-    """How a kind is mailed to someone who has not chosen: at once when it is about them, else in the daily digest."""
-    return EmailFrequency.NOW if kind in ABOUT_ME else EmailFrequency.DAILY
+    """How a kind is mailed to someone who has not chosen: at once when it is about them or timely, else in the
+    daily digest."""
+    return EmailFrequency.NOW if kind in ABOUT_ME or kind in TIMELY else EmailFrequency.DAILY
 
 
 UNREAD = text("read_at IS NULL")

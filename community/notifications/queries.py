@@ -3,11 +3,15 @@ the reader may no longer see (a hidden comment, an appeal passed on to someone e
 
 from sqlalchemy.orm import joinedload
 
+from community.accounts.models import User
 from community.appeals.models import Appeal
 from community.core.lists import capped_count, keyset_page
 from community.core.permissions import can_see_appeal, can_see_hidden
+from community.dialogues.models import DialogueSession, Question
+from community.events.models import Event
 from community.extensions import db
 from community.notifications.models import UNREAD, Notification, NotificationKind
+from community.pledges.models import Deputy, Pledge
 from community.threads.models import Comment, Thread
 
 PER_PAGE = 30
@@ -29,16 +33,21 @@ def _shown(user):
 
 
 def _with_what_they_name() -> tuple:
-    """What a listed or mailed notification shows, loaded with it: who did it and what it is about."""
+    """What a listed or mailed notification shows, loaded with it and no more: who did it, and the title (and its
+    language) of what it is about; an appeal with what deciding who may see it needs."""
     return (
-        joinedload(Notification.actor),
-        joinedload(Notification.thread),
-        joinedload(Notification.comment),
-        joinedload(Notification.event),
-        joinedload(Notification.appeal).joinedload(Appeal.deputy),
-        joinedload(Notification.question),
-        joinedload(Notification.pledge),
-        joinedload(Notification.dialogue),
+        joinedload(Notification.actor).load_only(User.id, User.stored_name, User.deleted_at),
+        joinedload(Notification.thread).load_only(Thread.id, Thread.title, Thread.lang),
+        joinedload(Notification.event).load_only(Event.id, Event.title),
+        joinedload(Notification.appeal)
+        .load_only(
+            Appeal.id, Appeal.subject, Appeal.lang, Appeal.author_id, Appeal.deputy_id, Appeal.public, Appeal.hidden_at
+        )
+        .joinedload(Appeal.deputy)
+        .load_only(Deputy.id, Deputy.user_id, Deputy.assistant_id),
+        joinedload(Notification.question).load_only(Question.id, Question.body, Question.lang, Question.session_id),
+        joinedload(Notification.pledge).load_only(Pledge.id, Pledge.title),
+        joinedload(Notification.dialogue).load_only(DialogueSession.id, DialogueSession.title),
     )
 
 

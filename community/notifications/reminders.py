@@ -4,14 +4,19 @@ has a key of its own, so running the job again (or two of them at once) tells no
 
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import or_
+
 from community.appeals.models import AWAITING, Appeal
 from community.core.db import utcnow
 from community.core.time import local_zone, utc_to_local
+from community.core.writes import update_row
 from community.events.models import Event, ReceptionSlot, Registration, RegistrationState
 from community.extensions import db
 from community.notifications.models import NotificationKind
 from community.notifications.services import notify
 from community.pledges.models import Deputy
+
+BATCH = 200  # overdue appeals told per pass; the next pass goes on
 
 
 def _local_day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -68,19 +73,27 @@ def remind_of_tomorrow(now: datetime | None = None) -> int:
 
 def tell_of_overdue_appeals(now: datetime | None = None) -> int:
     """Tell each addressee (and their assistant) once of an appeal whose term has passed without an answer; a term
-    moved by a stopped clock is a new term, so its passing is told again. Returns how many were told."""
+    moved by a stopped clock is a new term, so its passing is told again. Each appeal is claimed by moving its
+    `overdue_told_on` to its term (a guarded write, committed at once), so a pass reads only the newly overdue
+    ones and two passes at once tell nobody twice. Returns how many were told."""
     today = utc_to_local(now or utcnow()).date()
+    untold = or_(Appeal.overdue_told_on.is_(None), Appeal.overdue_told_on != Appeal.due_on)
     overdue = db.session.execute(
         db.select(Appeal.id, Appeal.due_on, Deputy.user_id, Deputy.assistant_id)
         .join(Deputy, Deputy.id == Appeal.deputy_id)
-        .where(AWAITING, Appeal.due_on < today)  # the partial index's own condition, so it is used
+        .where(AWAITING, Appeal.due_on < today, untold)  # the partial index's own condition, so it is used
+        .order_by(Appeal.due_on)
+        .limit(BATCH)
     ).all()
+    db.session.commit()
     told = 0
     for appeal_id, due_on, user_id, assistant_id in overdue:
-        told += notify(
-            [user_id, assistant_id],
-            NotificationKind.APPEAL_OVERDUE,
-            key=f"appeal-overdue-{appeal_id}-{due_on.isoformat()}",
-            appeal_id=appeal_id,
-        )
+        if update_row(Appeal, appeal_id, Appeal.due_on == due_on, untold, overdue_told_on=due_on):
+            told += notify(
+                [user_id, assistant_id],
+                NotificationKind.APPEAL_OVERDUE,
+                key=f"appeal-overdue-{appeal_id}-{due_on.isoformat()}",
+                appeal_id=appeal_id,
+            )
+        db.session.commit()
     return told

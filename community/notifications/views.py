@@ -1,5 +1,7 @@
 """The bell and the notifications page: what happened to what one follows or wrote, marked read one by one or all."""
 
+import hashlib
+
 from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -109,9 +111,15 @@ def settings():
     return render("notifications/settings.html", block="form", status=status, form=form, groups=kind_groups())
 
 
+def _token_key() -> str:
+    """The unsubscribe limit's key: the token, so one person's link is limited, not a mail provider's address from
+    which many people's one-click requests come."""
+    return hashlib.sha256((request.view_args or {}).get("token", "").encode("utf-8", "replace")).hexdigest()
+
+
 @bp.route("/notifications/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # the signed token is the authority; mail providers post RFC 8058's one click without a session
-@limiter.limit(action_limit, methods=["POST"], scope="unsubscribe")
+@limiter.limit(action_limit, key_func=_token_key, methods=["POST"], scope="unsubscribe")
 def unsubscribe(token: str):
     """An e-mail's one-click unsubscribe, without signing in: GET asks (a mail scanner's visit changes nothing),
     POST — the page's button or the mail provider's RFC 8058 request — stops that kind of e-mail or that digest."""

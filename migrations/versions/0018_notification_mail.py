@@ -45,6 +45,7 @@ def upgrade():
 
     # The job's reminders and overdue appeals, read by time.
     with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('overdue_told_on', sa.Date(), nullable=True))
         batch_op.create_index('ix_appeals_awaiting_due', ['due_on'], unique=False, sqlite_where=sa.text("state IN ('sent', 'received')"), postgresql_where=sa.text("state IN ('sent', 'received')"))
     with op.batch_alter_table('reception_slots', schema=None) as batch_op:
         batch_op.create_index('ix_reception_slots_starts_at', ['starts_at'], unique=False)
@@ -60,6 +61,7 @@ def downgrade():
     with op.batch_alter_table('reception_slots', schema=None) as batch_op:
         batch_op.drop_index('ix_reception_slots_starts_at')
     with op.batch_alter_table('appeals', schema=None) as batch_op:
+        batch_op.drop_column('overdue_told_on')
         batch_op.drop_index('ix_appeals_awaiting_due', sqlite_where=sa.text("state IN ('sent', 'received')"), postgresql_where=sa.text("state IN ('sent', 'received')"))
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:

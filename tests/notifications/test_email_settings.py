@@ -100,3 +100,49 @@ def test_a_token_for_one_person_cannot_be_moved_to_another(client, resident, oth
 
 def test_the_notifications_page_links_to_the_settings(client_as, resident):
     assert "/notifications/settings" in client_as(resident).get("/notifications").text
+
+
+def test_one_click_requests_from_one_mail_provider_are_limited_per_link_not_per_address(app, client):
+    from community.extensions import limiter
+    from tests.factories import create_user
+
+    app.config["ACTION_LIMIT"] = "2 per hour"
+    limiter.reset()
+    try:
+        people = [create_user("resident") for _ in range(4)]
+        statuses = [
+            client.post(
+                f"/notifications/unsubscribe/{unsubscribe_token(person.id, NotificationKind.REPLY)}"
+            ).status_code
+            for person in people
+        ]
+        assert statuses == [200] * 4  # four people's links from one provider's address
+        again = f"/notifications/unsubscribe/{unsubscribe_token(people[0].id, NotificationKind.REPLY)}"
+        assert [client.post(again).status_code for _ in range(2)] == [200, 429]  # one link, over and over
+    finally:
+        app.config["ACTION_LIMIT"] = "120 per hour"
+        limiter.reset()
+
+
+@pytest.mark.parametrize("user_id", [2**63, -1, 0, True])
+def test_a_signed_token_with_an_impossible_account_is_refused_not_a_500(app, client, user_id):
+    from itsdangerous import URLSafeSerializer
+
+    from community.notifications.delivery import TOKEN_SALT
+
+    token = URLSafeSerializer(app.config["SECRET_KEY"], salt=TOKEN_SALT).dumps([user_id, "reply"])
+    assert client.post(f"/notifications/unsubscribe/{token}").status_code == 400
+
+
+def test_settings_and_unsubscribing_leave_the_visitors_page_copies_alone(client, resident):
+    from community.core.pagecache import ContentVersion
+
+    def version():
+        db.session.commit()
+        return db.session.scalar(db.select(ContentVersion.version))
+
+    before = version()
+    client.post(f"/notifications/unsubscribe/{unsubscribe_token(resident.id, EmailFrequency.DAILY)}")
+    assert version() == before
+    follow_up = db.session.scalar(db.select(db.func.count()).select_from(EmailPreference))
+    assert follow_up > 0  # it did write

@@ -274,16 +274,20 @@ def test_a_follow_without_the_csrf_token_is_refused(client_as, things, target):
     assert follows_of(client.user) == []
 
 
-def test_nobody_follows_a_draft_and_the_suspended_may_not_follow(client_as, moderator, village):
+def test_nobody_follows_a_draft_and_the_suspended_may_not_follow(client_as, moderator, village, region):
     draft = create_event(moderator, village, publish=False)
     assert client_as("resident").submit(f"/events/{draft.id}/follow").status_code == 404
     organiser = client_as(moderator)
     assert f"/events/{draft.id}/follow" not in organiser.get(f"/events/{draft.id}").get_data(as_text=True)
     assert organiser.submit(f"/events/{draft.id}/follow").status_code == 403
     suspended = client_as("resident")
+    assert suspended.submit(f"/places/{village.slug}/follow").status_code in (200, 303)
     suspended.user.suspended_until = utcnow() + timedelta(days=30)
     db.session.commit()
-    assert suspended.submit(f"/places/{village.slug}/follow").status_code == 403
+    assert suspended.submit(f"/places/{region.slug}/follow").status_code == 403
+    page = suspended.get(f"/places/{village.slug}").get_data(as_text=True)
+    assert f"/places/{village.slug}/unfollow" in page  # what it still hears of, it may stop hearing of
+    assert suspended.submit(f"/places/{village.slug}/unfollow").status_code in (200, 303)
     assert db.session.scalar(db.select(db.func.count()).select_from(Follow)) == 0
 
 

@@ -76,3 +76,17 @@ def test_two_workers_at_once_mail_each_notification_exactly_once(app, mail_serve
         assert worker.returncode == 0, outputs[-1]
     assert len(mail_server.messages) == 12, outputs
     assert sorted(len(mail_server.to(person.email)) for person in people) == [4, 4, 4]
+
+
+def test_a_busy_minute_queues_one_pass_not_one_per_request(client_as, redis_queue, resident, village):
+    thread = create_thread(resident, village)
+    parent = create_comment(thread, resident)
+    replier = client_as(create_user("resident"))
+    for number in range(3):
+        form = {
+            "body": f"Жауап {number}: біз де күтіп жүрміз.",
+            "parent_id": parent.id,
+            "submission_key": f"s-{number}",
+        }
+        assert replier.submit(f"/threads/{thread.id}/comments", form).status_code in (200, 303)
+    assert redis_queue.count == 1

@@ -51,3 +51,15 @@ def test_an_appeal_past_its_term_is_told_to_the_deputy_once(resident, deputy_pro
     assert kinds_of(deputy_profile.user).count(NotificationKind.APPEAL_OVERDUE.value) == 1
     assert NotificationKind.APPEAL_OVERDUE.value not in kinds_of(resident)
     assert appeal.id
+
+
+def test_a_pass_reads_only_the_newly_overdue_and_a_new_term_is_told_again(resident, deputy_profile, village):
+    appeal = create_appeal(resident, deputy_profile, village)
+    later = utcnow() + timedelta(days=40)
+    assert run_pass(now=later).reminded == 1
+    db.session.refresh(appeal)
+    assert appeal.overdue_told_on == appeal.due_on
+    assert run_pass(now=later).reminded == 0
+    appeal.due_on = appeal.due_on + timedelta(days=3)  # the clock stopped and started again: a new term
+    db.session.commit()
+    assert run_pass(now=later).reminded == 1
