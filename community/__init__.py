@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     app.url_map.converters["int"] = DatabaseInt
     from community.accounts import bp as accounts_bp
+    from community.admin import bp as admin_bp
     from community.appeals import bp as appeals_bp
     from community.dialogues import bp as dialogues_bp
     from community.events import bp as events_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(appeals_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -58,65 +58,83 @@ def create_user_command(email: str, role: str, display_name: str | None, passwor
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLE_NAMES))
 def set_role_command(email: str, role: str) -> None:
-    """Give an existing account a role."""
-    from community.accounts.services import set_role
+    """Give an existing account a role; written to the audit log as the command line's."""
+    from community.admin.services import change_role
 
-    set_role(_user_or_exit(email), Role(role))
-    db.session.commit()
-    click.echo(f"{email} is now {role}.")
+    changed = _administer(change_role, _user_or_exit(email), Role(role))
+    click.echo(f"{email} is now {role}." if changed else f"{email} is {role} already.")
 
 
 @users_cli.command("disable")
 @click.argument("email")
 def disable_command(email: str) -> None:
-    """Disable an account and sign it out everywhere."""
-    from community.accounts.services import disable_user
+    """Disable an account and sign it out everywhere; written to the audit log."""
+    from community.admin.services import disable_account
 
-    disable_user(_user_or_exit(email))
-    db.session.commit()
-    click.echo(f"{email} is disabled and signed out everywhere.")
+    changed = _administer(disable_account, _user_or_exit(email))
+    click.echo(f"{email} is disabled and signed out everywhere." if changed else f"{email} is disabled already.")
 
 
 @users_cli.command("enable")
 @click.argument("email")
 def enable_command(email: str) -> None:
-    """Let a disabled account sign in again."""
-    from community.accounts.services import enable_user
+    """Let a disabled account sign in again; written to the audit log."""
+    from community.admin.services import enable_account
 
-    enable_user(_user_or_exit(email))
+    changed = _administer(enable_account, _user_or_exit(email))
+    click.echo(f"{email} is enabled." if changed else f"{email} was not disabled.")
+
+
+def _administer(action, *args, **kwargs) -> bool:
+    """Run an admin service as the command line (no actor), with its messages in English, and commit; a refusal
+    is the command's error."""
+    from flask_babel import force_locale
+
+    from community.admin.services import AdminRefused, LinkTaken
+
+    with force_locale("en"):
+        try:
+            changed = action(None, *args, **kwargs)
+        except AdminRefused as error:
+            db.session.rollback()
+            hint = " Add --force to take it." if isinstance(error, LinkTaken) else ""
+            raise click.ClickException(str(error) + hint) from error
     db.session.commit()
-    click.echo(f"{email} is enabled.")
+    return changed
+
+
+def _deputy_or_exit(deputy_id: int):
+    from community.pledges.models import Deputy
+
+    deputy = db.session.get(Deputy, deputy_id)
+    if deputy is None:
+        raise click.ClickException(f"No deputy with id {deputy_id}.")
+    return deputy
 
 
 @deputies_cli.command("link")
 @click.argument("deputy_id", type=int)
 @click.argument("email")
-def link_deputy_command(deputy_id: int, email: str) -> None:
-    """Link a deputy profile to an account; the account gets the deputy role."""
-    from community.pledges.models import Deputy
-    from community.pledges.services import link_account
+@click.option("--force", is_flag=True, help="Take the profile from the account it is linked to now.")
+def link_deputy_command(deputy_id: int, email: str, force: bool) -> None:
+    """Link a deputy profile to an account, which gets the deputy role; refuses to take it from another account
+    without --force. Written to the audit log."""
+    from community.admin.services import link_deputy
 
-    deputy = db.session.get(Deputy, deputy_id)
-    if deputy is None:
-        raise click.ClickException(f"No deputy with id {deputy_id}.")
-    link_account(deputy, _user_or_exit(email))
-    db.session.commit()
-    click.echo(f"{deputy.name} is linked to {email}.")
+    deputy = _deputy_or_exit(deputy_id)
+    changed = _administer(link_deputy, deputy, _user_or_exit(email), force=force)
+    click.echo(f"{deputy.name} is linked to {email}." if changed else f"{deputy.name} is linked to {email} already.")
 
 
 @deputies_cli.command("unlink")
 @click.argument("deputy_id", type=int)
 def unlink_deputy_command(deputy_id: int) -> None:
-    """Remove the account link of a deputy profile."""
-    from community.pledges.models import Deputy
-    from community.pledges.services import link_account
+    """Remove the account link of a deputy profile; written to the audit log."""
+    from community.admin.services import unlink_deputy
 
-    deputy = db.session.get(Deputy, deputy_id)
-    if deputy is None:
-        raise click.ClickException(f"No deputy with id {deputy_id}.")
-    link_account(deputy, None)
-    db.session.commit()
-    click.echo(f"{deputy.name} has no linked account.")
+    deputy = _deputy_or_exit(deputy_id)
+    changed = _administer(unlink_deputy, deputy)
+    click.echo(f"{deputy.name} has no linked account." if changed else f"{deputy.name} had no linked account.")
 
 
 def _pybabel(*args: str) -> None:

@@ -30,6 +30,8 @@ ACCOUNT_ONLY = [
     "/notifications/settings",
 ]
 
+ADMIN_ONLY = ["/admin/", "/admin/users", "/admin/users/{me}", "/admin/audit", "/admin/audit.csv"]  # tests/admin too
+
 
 def visit(client_as, role, url):
     client = client_as(role)
@@ -58,6 +60,16 @@ def test_account_pages_need_an_account(client_as, region, role, url):
         assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url", ADMIN_ONLY)
+def test_admin_pages_are_for_admins_only(client_as, region, role, url):
+    response = visit(client_as, role, url)
+    if role == "visitor":
+        assert response.status_code in (302, 303) and "/auth/login" in response.headers["Location"]
+    else:
+        assert response.status_code == (200 if role == "admin" else 403)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -31,6 +31,7 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
     markdown_fields = ("bio",)
 
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_role_id", "role", "id"),)  # the admin's list of accounts by role
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -41,6 +41,7 @@ def language():
 ROBOTS = """User-agent: *
 Disallow: /auth/
 Disallow: /moderation/
+Disallow: /admin/
 Disallow: /language
 """
 

@@ -1,0 +1,204 @@
+"""Administrative actions on accounts and deputy profiles, each written to the audit log in the same transaction;
+the admin pages and the `flask users …` and `flask deputies …` commands both call these. `actor` is the admin
+taking the action, or None for the command line. Every function only flushes; the caller commits."""
+
+import json
+
+from flask import has_request_context
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from community.accounts.models import User
+from community.accounts.services import disable_user, enable_user, set_role
+from community.admin.models import AuditAction, AuditEntry
+from community.core.permissions import Role
+from community.core.security import client_address
+from community.core.states import MoveRefused
+from community.extensions import db
+from community.pledges.models import Deputy
+from community.pledges.services import link_account
+
+
+class AdminRefused(MoveRefused):
+    """Raised when an administrative action is refused; the message says why, in the user's language (a page
+    answers it with 409, core/errors.py; a command prints it)."""
+
+
+class LinkTaken(AdminRefused):
+    """Raised when a deputy profile is linked to another account and taking it was not forced; `holder` is the
+    account that would lose it."""
+
+    def __init__(self, message: str, holder: User):
+        super().__init__(message)
+        self.holder = holder
+
+
+def user_subject(user: User) -> str:
+    """The subject an entry about an account carries."""
+    return f"user:{user.id}"
+
+
+def _json(values: dict | None) -> str:
+    """A before or after value as short JSON; empty for none."""
+    return json.dumps(values, ensure_ascii=False, sort_keys=False) if values else ""
+
+
+def record(
+    actor: User | None,
+    action: AuditAction,
+    subject: str,
+    before: dict | None = None,
+    after: dict | None = None,
+    target_user: User | None = None,
+) -> AuditEntry:
+    """Append an entry to the audit log, with the request's address (none for the command line); flushes, so it
+    is committed with the action it records or not at all."""
+    entry = AuditEntry(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        subject=subject[:60],
+        target_user_id=target_user.id if target_user is not None else None,
+        before=_json(before),
+        after=_json(after),
+        address=client_address() if has_request_context() and actor is not None else "",
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def _other_active_admins(user: User) -> int:
+    """How many admins besides this account can still sign in."""
+    return db.session.scalar(
+        db.select(func.count())
+        .select_from(User)
+        .where(
+            User.role == Role.ADMIN,
+            User.id != user.id,
+            User.disabled_at.is_(None),
+            User.deleted_at.is_(None),
+        )
+    )
+
+
+def _refuse_leaving_no_admin(actor: User | None, user: User, message: str) -> None:
+    """An admin may not give up their own admin powers when nobody else holds them."""
+    if actor is not None and actor.id == user.id and user.role is Role.ADMIN and not _other_active_admins(user):
+        raise AdminRefused(message)
+
+
+def change_role(actor: User | None, user: User, role: Role) -> bool:
+    """Give an account a role and record it; admins and the command line. False when it already had it; raises
+    AdminRefused for the last admin demoting themselves."""
+    if user.role is role:
+        return False
+    _refuse_leaving_no_admin(
+        actor, user, _l("You are the only administrator: make someone else an administrator before changing your role.")
+    )
+    before = user.role
+    set_role(user, role)
+    record(actor, AuditAction.ROLE_CHANGED, user_subject(user), {"role": before.value}, {"role": role.value}, user)
+    return True
+
+
+def disable_account(actor: User | None, user: User) -> bool:
+    """Disable an account, end all its sessions (it is signed out on its next request) and record it; admins and
+    the command line. False when it was disabled already; raises AdminRefused for the last admin disabling
+    themselves."""
+    if user.disabled_at is not None:
+        return False
+    _refuse_leaving_no_admin(
+        actor, user, _l("You are the only administrator: make someone else an administrator before disabling yourself.")
+    )
+    disable_user(user)
+    record(actor, AuditAction.ACCOUNT_DISABLED, user_subject(user), {"state": "active"}, {"state": "disabled"}, user)
+    return True
+
+
+def enable_account(actor: User | None, user: User) -> bool:
+    """Let a disabled account sign in again and record it; admins and the command line. False when it was not
+    disabled."""
+    if user.disabled_at is None:
+        return False
+    enable_user(user)
+    record(actor, AuditAction.ACCOUNT_ENABLED, user_subject(user), {"state": "disabled"}, {"state": "active"}, user)
+    return True
+
+
+def _deputy_subject(deputy: Deputy) -> str:
+    """The subject an entry about a deputy profile carries."""
+    return f"deputy:{deputy.id}"
+
+
+def link_deputy(actor: User | None, deputy: Deputy, user: User, force: bool = False) -> bool:
+    """Link a deputy profile to an account, which gets the deputy role if it was a resident, and record it; admins
+    and the command line. False when it was linked to that account already. Raises LinkTaken, naming the account
+    that would lose the profile, unless `force`; AdminRefused when the account has another profile."""
+    if deputy.user_id == user.id:
+        return False
+    holder = db.session.get(User, deputy.user_id) if deputy.user_id is not None else None
+    if holder is not None and not force:
+        raise LinkTaken(
+            _l(
+                "This profile is linked to %(name)s (%(email)s); taking it away from that account must be forced.",
+                name=holder.display_name,
+                email=holder.email,
+            ),
+            holder,
+        )
+    other = db.session.scalar(db.select(Deputy).where(Deputy.user_id == user.id))
+    if other is not None:
+        raise AdminRefused(
+            _l(
+                "%(email)s is already linked to the profile of %(name)s; unlink it first.",
+                email=user.email,
+                name=other.name,
+            )
+        )
+    if holder is not None:
+        _unlinked(actor, deputy, holder)
+        deputy.user_id = None
+        db.session.flush()  # the profile's account is unique: free it before the new account takes it
+    role_before = user.role
+    link_account(deputy, user)
+    record(
+        actor,
+        AuditAction.DEPUTY_LINKED,
+        _deputy_subject(deputy),
+        {"account": holder.email if holder is not None else None},
+        {"account": user.email, "deputy": deputy.name},
+        user,
+    )
+    if user.role is not role_before:
+        record(
+            actor,
+            AuditAction.ROLE_CHANGED,
+            user_subject(user),
+            {"role": role_before.value},
+            {"role": user.role.value},
+            user,
+        )
+    return True
+
+
+def _unlinked(actor: User | None, deputy: Deputy, holder: User) -> None:
+    """Record that an account lost its deputy profile."""
+    record(
+        actor,
+        AuditAction.DEPUTY_UNLINKED,
+        _deputy_subject(deputy),
+        {"account": holder.email, "deputy": deputy.name},
+        {"account": None},
+        holder,
+    )
+
+
+def unlink_deputy(actor: User | None, deputy: Deputy) -> bool:
+    """Remove the account link of a deputy profile (the account keeps its role) and record it; admins and the
+    command line. False when it had none."""
+    if deputy.user_id is None:
+        return False
+    holder = db.session.get(User, deputy.user_id)
+    _unlinked(actor, deputy, holder)
+    link_account(deputy, None)
+    return True
