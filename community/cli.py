@@ -19,7 +19,7 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 ROOT = Path(__file__).parent.parent
 
 users_cli = AppGroup("users", help="Manage accounts and roles.")
-deputies_cli = AppGroup("deputies", help="Link deputy profiles to accounts.")
+deputies_cli = AppGroup("deputies", help="Create and edit deputy profiles, link them to accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
 mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
 notifications_cli = AppGroup("notifications", help="Remind, mail notifications and digests, send the outbox.")
@@ -85,9 +85,9 @@ def enable_command(email: str) -> None:
     click.echo(f"{email} is enabled." if changed else f"{email} was not disabled.")
 
 
-def _administer(action, *args, **kwargs) -> bool:
-    """Run an admin service as the command line (no actor), with its messages in English, and commit; a refusal
-    is the command's error."""
+def _administer(action, *args, **kwargs):
+    """Run an admin service as the command line (no actor), with its messages in English, and commit; returns
+    what the service returned (whether it changed anything, or what it made); a refusal is the command's error."""
     from flask_babel import force_locale
 
     from community.admin.services import AdminRefused, LinkTaken
@@ -124,6 +124,85 @@ def link_deputy_command(deputy_id: int, email: str, force: bool) -> None:
     deputy = _deputy_or_exit(deputy_id)
     changed = _administer(link_deputy, deputy, _user_or_exit(email), force=force)
     click.echo(f"{deputy.name} is linked to {email}." if changed else f"{deputy.name} is linked to {email} already.")
+
+
+def _locality_or_exit(slug: str):
+    from community.places.models import Locality
+
+    locality = db.session.scalar(db.select(Locality).filter_by(slug=slug))
+    if locality is None:
+        raise click.ClickException(f"No locality with the slug {slug}.")
+    return locality
+
+
+COUNCIL_NAMES = ["mazhilis", "region", "district"]
+
+
+def _profile_options(command):
+    """The options of `deputies create` and `deputies edit`: every field of a profile an admin writes."""
+    texts = ("constituency", "party-kk", "party-ru", "party-en", "biography", "reception-hours", "reception-place")
+    for name in reversed(texts):
+        command = click.option(f"--{name}", default=None, help=f"The profile's {name.replace('-', ' ')}.")(command)
+    command = click.option(
+        "--locality", "localities", multiple=True, metavar="SLUG", help="A constituency locality (repeat for more)."
+    )(command)
+    command = click.option("--district", default=None, metavar="SLUG", help="The district's slug ('' for none).")(
+        command
+    )
+    return command
+
+
+def _profile_fields(given: dict) -> dict:
+    """The fields the options gave, as the admin services take them (places looked up, texts made storable)."""
+    from community.core.text import storable
+    from community.pledges.models import Council
+
+    fields = {}
+    for name, value in given.items():
+        if value is None or (name == "localities" and not value):
+            continue
+        if name == "council":
+            fields[name] = Council(value)
+        elif name == "district":
+            fields[name] = _locality_or_exit(value) if value else None
+        elif name == "localities":
+            fields[name] = [_locality_or_exit(slug) for slug in dict.fromkeys(value)]
+        else:
+            fields[name] = storable(value).strip() if isinstance(value, str) else value
+    return fields
+
+
+@deputies_cli.command("create")
+@click.argument("name")
+@click.option("--council", type=click.Choice(COUNCIL_NAMES), required=True)
+@click.option("--term-start", type=int, required=True, help="The year the term starts.")
+@click.option("--term-end", type=int, required=True, help="The year the term ends.")
+@_profile_options
+def create_deputy_command(**given) -> None:
+    """Add a deputy profile; written to the audit log, as the admin page's form does."""
+    from community.admin.services import create_deputy
+
+    deputy = _administer(create_deputy, **_profile_fields(given))
+    click.echo(f"Created the profile of {deputy.name}: deputy {deputy.id}.")
+
+
+@deputies_cli.command("edit")
+@click.argument("deputy_id", type=int)
+@click.option("--name", default=None)
+@click.option("--council", type=click.Choice(COUNCIL_NAMES), default=None)
+@click.option("--term-start", type=int, default=None, help="The year the term starts.")
+@click.option("--term-end", type=int, default=None, help="The year the term ends.")
+@_profile_options
+def edit_deputy_command(deputy_id: int, **given) -> None:
+    """Change the given fields of a deputy profile (--locality replaces the list); the changed ones are written to
+    the audit log, as the admin page's form does."""
+    from community.admin.services import edit_deputy
+
+    deputy = _deputy_or_exit(deputy_id)
+    changed = _administer(edit_deputy, deputy, **_profile_fields(given))
+    click.echo(
+        f"Saved the profile of {deputy.name}." if changed else f"Nothing changed in the profile of {deputy.name}."
+    )
 
 
 @deputies_cli.command("unlink")

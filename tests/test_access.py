@@ -30,7 +30,15 @@ ACCOUNT_ONLY = [
     "/notifications/settings",
 ]
 
-ADMIN_ONLY = ["/admin/", "/admin/users", "/admin/users/{me}", "/admin/audit", "/admin/audit.csv"]  # tests/admin too
+ADMIN_ONLY = [  # tests/admin too
+    "/admin/",
+    "/admin/users",
+    "/admin/users/{me}",
+    "/admin/audit",
+    "/admin/audit.csv",
+    "/admin/deputies",
+    "/admin/deputies/new",
+]
 
 
 def visit(client_as, role, url):

@@ -12,6 +12,7 @@ from community.accounts.models import User
 from community.core.db import LabelledEnum, UTCDateTime, enum_type, utcnow
 from community.core.permissions import Role
 from community.extensions import db
+from community.pledges.models import Council
 
 
 class AuditAction(LabelledEnum):
@@ -22,6 +23,8 @@ class AuditAction(LabelledEnum):
     ACCOUNT_ENABLED = "account_enabled", _l("Account enabled")
     DEPUTY_LINKED = "deputy_linked", _l("Deputy profile linked")
     DEPUTY_UNLINKED = "deputy_unlinked", _l("Deputy profile unlinked")
+    DEPUTY_CREATED = "deputy_created", _l("Deputy profile created")
+    DEPUTY_EDITED = "deputy_edited", _l("Deputy profile edited")
 
 
 class AuditEntry(db.Model):
@@ -77,7 +80,25 @@ class AuditEntry(db.Model):
         ]
 
 
-FIELDS = {"role": _l("Role"), "state": _l("State"), "account": _l("Account"), "deputy": _l("Deputy")}
+FIELDS = {
+    "role": _l("Role"),
+    "state": _l("State"),
+    "account": _l("Account"),
+    "deputy": _l("Deputy"),
+    "name": _l("Name"),
+    "council": _l("Council"),
+    "district": _l("District"),
+    "constituency": _l("Constituency"),
+    "localities": _l("Constituency localities"),
+    "party_kk": _l("Party (Kazakh)"),
+    "party_ru": _l("Party (Russian)"),
+    "party_en": _l("Party (English)"),
+    "term_start": _l("Term starts"),
+    "term_end": _l("Term ends"),
+    "biography": _l("Biography"),
+    "reception_hours": _l("Reception hours"),
+    "reception_place": _l("Reception place"),
+}
 STATES = {"active": _l("Active"), "disabled": _l("Disabled")}
 
 
@@ -90,6 +111,11 @@ def _shown(name: str, value) -> str:
         return str(role.label) if role is not None else str(value)
     if name == "state":
         return str(STATES.get(value, value))
+    if name == "council":
+        council = next((council for council in Council if council.value == value), None)
+        return str(council.label) if council is not None else str(value)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
     return str(value)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, func, or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from community.accounts.models import LoginSession, User
 from community.accounts.services import user_by_email
@@ -14,7 +14,7 @@ from community.core.db import LabelledEnum, utcnow
 from community.core.lists import ListFilters, capped_count, enum_arg, keyset_page, text_arg
 from community.core.permissions import Role
 from community.extensions import db
-from community.pledges.models import Deputy
+from community.pledges.models import Council, Deputy
 
 PER_PAGE = 30
 RECENT = 10
@@ -249,3 +249,78 @@ EXPORT_FIELDS = (
     "after",
     "address",
 )
+
+
+DEPUTY_ORDER = (Deputy.id,)
+
+
+class DeputyLink(LabelledEnum):
+    """Whether a deputy profile is linked to an account, as the admin's list filters it."""
+
+    LINKED = "linked", _l("Linked to an account")
+    UNLINKED = "unlinked", _l("Not linked")
+
+
+@dataclass
+class DeputyListFilters(ListFilters):
+    """What the admin's list of deputy profiles is narrowed to: a name, a council, linked or not."""
+
+    q: str = ""
+    council: Council | None = None
+    link: DeputyLink | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "DeputyListFilters":
+        """Read the filters from a query string; unknown values are ignored."""
+        return cls(
+            text_arg(args, "q", 100), enum_arg(Council, args.get("council")), enum_arg(DeputyLink, args.get("link"))
+        )
+
+    def query_values(self) -> dict:
+        """The filters as query arguments."""
+        return {
+            "q": self.q,
+            "council": self.council.value if self.council else None,
+            "link": self.link.value if self.link else None,
+        }
+
+
+def filtered_deputies(filters: DeputyListFilters):
+    """Deputy profiles matching the filters: every word of the name (up to three), the council, the link."""
+    statement = db.select(Deputy)
+    for word in filters.q.lower().split()[:3]:
+        statement = statement.where(Deputy.search_name.contains(word, autoescape=True))
+    if filters.council is not None:
+        statement = statement.where(Deputy.council == filters.council)
+    if filters.link is DeputyLink.LINKED:
+        statement = statement.where(Deputy.user_id.is_not(None))
+    elif filters.link is DeputyLink.UNLINKED:
+        statement = statement.where(Deputy.user_id.is_(None))
+    return statement
+
+
+def deputy_list_page(filters: DeputyListFilters, args):
+    """One page of deputy profiles, newest first, read by key, with their accounts and districts loaded."""
+    statement = filtered_deputies(filters).options(joinedload(Deputy.user), joinedload(Deputy.district))
+    return keyset_page(statement, DEPUTY_ORDER, args, PER_PAGE)
+
+
+def deputies_found(filters: DeputyListFilters) -> tuple[int, bool]:
+    """How many deputy profiles match (capped)."""
+    return capped_count(filtered_deputies(filters), order=[key.desc() for key in DEPUTY_ORDER])
+
+
+def deputy_for_admin(deputy_id: int) -> Deputy:
+    """A deputy profile with its account, district and localities loaded, or 404."""
+    statement = (
+        db.select(Deputy)
+        .where(Deputy.id == deputy_id)
+        .options(joinedload(Deputy.user), joinedload(Deputy.district), selectinload(Deputy.localities))
+    )
+    return db.first_or_404(statement)
+
+
+def deputy_entries(deputy: Deputy) -> list[AuditEntry]:
+    """The profile's latest audit entries, newest first."""
+    statement = _with_people(db.select(AuditEntry).where(AuditEntry.subject == f"deputy:{deputy.id}"))
+    return list(db.session.scalars(statement.order_by(AuditEntry.id.desc()).limit(RECENT)))

@@ -16,7 +16,7 @@ from community.core.security import client_address
 from community.core.states import MoveRefused
 from community.extensions import db
 from community.pledges.models import Deputy
-from community.pledges.services import link_account
+from community.pledges.services import link_account, search_name
 
 
 class AdminRefused(MoveRefused):
@@ -201,4 +201,104 @@ def unlink_deputy(actor: User | None, deputy: Deputy) -> bool:
     holder = db.session.get(User, deputy.user_id)
     _unlinked(actor, deputy, holder)
     link_account(deputy, None)
+    return True
+
+
+# The fields of a deputy profile an admin writes, in the order the audit log names them.
+DEPUTY_FIELDS = (
+    "name",
+    "council",
+    "district",
+    "constituency",
+    "localities",
+    "party_kk",
+    "party_ru",
+    "party_en",
+    "term_start",
+    "term_end",
+    "biography",
+    "reception_hours",
+    "reception_place",
+)
+# The longest text each field holds (its column's length; the biography is Markdown).
+DEPUTY_LENGTHS = {
+    "name": 120,
+    "constituency": 200,
+    "party_kk": 120,
+    "party_ru": 120,
+    "party_en": 120,
+    "biography": 10_000,
+    "reception_hours": 200,
+    "reception_place": 200,
+}
+EARLIEST_TERM, LATEST_TERM = 1990, 2100
+
+
+def _deputy_values(deputy: Deputy) -> dict:
+    """A profile's fields as the audit log writes them: the council by its value, places by their slugs."""
+    values = {name: getattr(deputy, name) for name in DEPUTY_FIELDS}
+    values["council"] = deputy.council.value if deputy.council is not None else None
+    values["district"] = deputy.district.slug if deputy.district is not None else None
+    values["localities"] = sorted(locality.slug for locality in deputy.localities)
+    return values
+
+
+def _check_deputy(fields: dict) -> None:
+    """The rules every profile keeps, whoever writes it: a name, texts within their columns, a term from one
+    year to a later (or the same) one."""
+    if not (fields.get("name") or "").strip():
+        raise AdminRefused(_l("A deputy profile needs a name."))
+    for name, high in DEPUTY_LENGTHS.items():
+        if len(fields.get(name) or "") > high:
+            raise AdminRefused(_l("%(field)s: at most %(max)d characters.", field=name, max=high))
+    start, end = fields.get("term_start"), fields.get("term_end")
+    if not (EARLIEST_TERM <= start <= LATEST_TERM and EARLIEST_TERM <= end <= LATEST_TERM):
+        raise AdminRefused(_l("A term runs from %(min)d to %(max)d at most.", min=EARLIEST_TERM, max=LATEST_TERM))
+    if end < start:
+        raise AdminRefused(_l("The term cannot end before it starts."))
+
+
+def _write_deputy(deputy: Deputy, fields: dict) -> None:
+    """Put the given fields on the profile, its search name following its name."""
+    for name, value in fields.items():
+        if name not in DEPUTY_FIELDS:
+            raise TypeError(f"a deputy profile has no field {name}")
+        setattr(deputy, name, list(value) if name == "localities" else value)
+    deputy.search_name = search_name(deputy.name)
+
+
+def create_deputy(actor: User | None, **fields) -> Deputy:
+    """Add a deputy profile and record it with the values it was given; admins and the command line. `fields` are
+    DEPUTY_FIELDS (council a Council, district a Locality or None, localities a list of them); raises AdminRefused
+    for a profile breaking the rules."""
+    fields = {"localities": [], "district": None, **fields}
+    _check_deputy(fields)
+    deputy = Deputy()
+    _write_deputy(deputy, fields)
+    db.session.add(deputy)
+    db.session.flush()
+    after = {name: value for name, value in _deputy_values(deputy).items() if value not in (None, "", [])}
+    record(actor, AuditAction.DEPUTY_CREATED, _deputy_subject(deputy), None, after)
+    return deputy
+
+
+def edit_deputy(actor: User | None, deputy: Deputy, **fields) -> bool:
+    """Change some fields of a deputy profile and record the changed ones, before → after; admins and the command
+    line. False when nothing changed; raises AdminRefused for a profile breaking the rules."""
+    before = _deputy_values(deputy)
+    _check_deputy({name: getattr(deputy, name) for name in DEPUTY_FIELDS} | fields)
+    _write_deputy(deputy, fields)
+    after = _deputy_values(deputy)
+    changed = [name for name in DEPUTY_FIELDS if before[name] != after[name]]
+    if not changed:
+        return False
+    db.session.flush()
+    record(
+        actor,
+        AuditAction.DEPUTY_EDITED,
+        _deputy_subject(deputy),
+        {name: before[name] for name in changed},
+        {name: after[name] for name in changed},
+        deputy.user,
+    )
     return True
