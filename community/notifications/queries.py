@@ -1,7 +1,7 @@
 """Reading one's notifications: a page of them newest first with what they point at, and the unread count. What
 the reader may no longer see (a hidden comment, an appeal passed on to someone else) is left out."""
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from community.accounts.models import User
 from community.appeals.models import Appeal
@@ -19,16 +19,19 @@ BELL_CAP = 99  # the bell says 99+ beyond this
 
 
 def _shown(user):
-    """The user's notifications, without those about hidden issues and comments (but for moderators)."""
+    """The user's notifications, without those about hidden issues and comments (but for moderators). The issue
+    and comment are outer-joined by primary key, so a page reads them for its rows only (NOT EXISTS inside the OR
+    made PostgreSQL hash every hidden comment of the site first)."""
     statement = db.select(Notification).where(Notification.user_id == user.id)
     if not can_see_hidden(user):
-        hidden_thread = db.select(Thread.id).where(Thread.id == Notification.thread_id, Thread.hidden_at.is_not(None))
-        hidden_comment = db.select(Comment.id).where(
-            Comment.id == Notification.comment_id, Comment.hidden_at.is_not(None)
-        )
+        thread, comment = aliased(Thread), aliased(Comment)
         # A moderator's word to the author about what they hid names the reason, never the hidden text.
         told_of_hiding = Notification.kind.in_((NotificationKind.HIDDEN, NotificationKind.RESTORED))
-        statement = statement.where(told_of_hiding | (~hidden_thread.exists() & ~hidden_comment.exists()))
+        statement = (
+            statement.outerjoin(thread, thread.id == Notification.thread_id)
+            .outerjoin(comment, comment.id == Notification.comment_id)
+            .where(told_of_hiding | (thread.hidden_at.is_(None) & comment.hidden_at.is_(None)))
+        )
     return statement
 
 
