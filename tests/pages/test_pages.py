@@ -31,8 +31,13 @@ def headings(html: str) -> list[int]:
 
 
 def export_rules(app) -> list:
-    """Every route the app has that gives out a file or feed, read from the URL map."""
-    return [rule for rule in app.url_map.iter_rules() if rule.rule.endswith(EXPORT_ENDINGS)]
+    """Every route the app has that gives out a file or feed, read from the URL map; the administration's own
+    (the audit log's CSV) is for admins, described on its page, not in the public catalogue."""
+    return [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.endswith(EXPORT_ENDINGS) and not rule.endpoint.startswith("admin.")
+    ]
 
 
 def readable(rule: str) -> str:
