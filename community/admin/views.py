@@ -4,6 +4,7 @@ only."""
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from community.accounts.models import User
@@ -141,39 +142,29 @@ def change_user_role(user_id: int):
     )
 
 
-@bp.post("/users/<int:user_id>/disable")
+# Each access action: its service, and what the page says when it changed something and when it did not.
+ACCESS = {
+    "disable": (
+        disable_account,
+        _l("%(name)s is disabled and signed out everywhere."),
+        _l("%(name)s is disabled already."),
+    ),
+    "enable": (enable_account, _l("%(name)s can sign in again."), _l("%(name)s was not disabled.")),
+}
+
+
+@bp.post("/users/<int:user_id>/<any(disable, enable):action>", endpoint="access")
 @admin_action_limit
-def disable_user_account(user_id: int):
-    """Disable an account, ending all its sessions, and write it to the audit log; admins only (the last admin
-    may not disable themselves: 409)."""
+def change_access(user_id: int, action: str):
+    """Disable an account, ending all its sessions, or let it sign in again, and write it to the audit log;
+    admins only (the last admin may not disable themselves: 409)."""
     user = db.get_or_404(User, user_id)
     if not AccountStateForm().validate_on_submit():
         return _account_page(user, status=INVALID)
-    changed = disable_account(current_user, user)
+    service, done, unchanged = ACCESS[action]
+    changed = service(current_user, user)
     db.session.commit()
-    return _after(
-        user,
-        changed,
-        _("%(name)s is disabled and signed out everywhere.", name=user.display_name),
-        _("%(name)s is disabled already.", name=user.display_name),
-    )
-
-
-@bp.post("/users/<int:user_id>/enable")
-@admin_action_limit
-def enable_user_account(user_id: int):
-    """Let a disabled account sign in again and write it to the audit log; admins only."""
-    user = db.get_or_404(User, user_id)
-    if not AccountStateForm().validate_on_submit():
-        return _account_page(user, status=INVALID)
-    changed = enable_account(current_user, user)
-    db.session.commit()
-    return _after(
-        user,
-        changed,
-        _("%(name)s can sign in again.", name=user.display_name),
-        _("%(name)s was not disabled.", name=user.display_name),
-    )
+    return _after(user, changed, done % {"name": user.display_name}, unchanged % {"name": user.display_name})
 
 
 @bp.get("/audit")
