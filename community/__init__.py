@@ -146,7 +146,7 @@ def register_templates(app: Flask) -> None:
     from community.core.i18n import register_filters
     from community.core.languages import lang_attr
     from community.core.pagecache import page_csrf_token, shared_part
-    from community.core.permissions import RULES, viewer_kind
+    from community.core.permissions import RULES, needs_second_factor, viewer_kind
     from community.core.text import stored_excerpt, stored_html
     from community.core.urls import absolute_url, return_address
 
@@ -161,6 +161,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.globals["return_address"] = return_address
     app.jinja_env.globals["shared_part"] = shared_part
     app.jinja_env.globals["viewer_kind"] = viewer_kind
+    app.jinja_env.globals["needs_second_factor"] = needs_second_factor
     app.jinja_env.globals["wants_fragment"] = wants_fragment  # a form loaded into a page, or a page of its own
     # Flask-WTF gives templates `csrf_token` through a context processor; this one comes later and wins: a
     # placeholder in pages shared with visitors, each visitor's own token everywhere else.

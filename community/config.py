@@ -164,6 +164,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = True
     PASSWORD_RESET_VALID = timedelta(hours=1)
+    # Days a browser that passed the second factor is remembered when its owner asks (never more than 30).
+    TWO_FACTOR_REMEMBER_DAYS = int(os.environ.get("TWO_FACTOR_REMEMBER_DAYS", "30"))
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - werkzeug's scrypt, n=2**15
 
     HTMX_VERSION = "2.0.11"

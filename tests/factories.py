@@ -10,6 +10,7 @@ from community.places.models import Locality, LocalityKind
 from community.places.services import create_locality as add_locality
 
 PASSWORD = "Dala-Zhuldyz-2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every test account with a second factor uses this one
 _numbers = itertools.count(1)
 
 
@@ -18,8 +19,13 @@ def create_locality(slug: str, kind: str, name_kk: str, name_ru: str, parent: Lo
     return add_locality(parent, slug=slug, kind=LocalityKind(kind), name_kk=name_kk, name_ru=name_ru)
 
 
-def create_user(role: str = "resident", email: str | None = None, name: str | None = None, **fields) -> User:
-    """A committed account with a role and the known PASSWORD."""
+def create_user(
+    role: str = "resident", email: str | None = None, name: str | None = None, two_factor: bool | None = None, **fields
+) -> User:
+    """A committed account with a role and the known PASSWORD; deputies, moderators and admins have a second
+    factor (TOTP_SECRET) unless two_factor=False, residents only with two_factor=True."""
+    from community.core.db import utcnow
+
     number = next(_numbers)
     user = create_account(
         email or f"{role}{number}@example.kz",
@@ -28,6 +34,8 @@ def create_user(role: str = "resident", email: str | None = None, name: str | No
         role=Role(role),
         **fields,
     )
+    if two_factor if two_factor is not None else role != "resident":
+        user.totp_secret, user.two_factor_since = TOTP_SECRET, utcnow()
     db.session.commit()
     return user
 

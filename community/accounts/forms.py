@@ -130,3 +130,36 @@ class AccountDeletionForm(FlaskForm):
 
     password = PasswordField(_l("Current password"), validators=[required()])
     remove_content = BooleanField(_l("Also remove what I wrote: my comments and the text of my issues"))
+
+
+def _code_field(label=_l("Code")):
+    return StringField(
+        label,
+        validators=[required(), Length(max=40, message=_l("At most %(max)d characters.", max=40))],
+        description=_l("The six digits your authenticator app shows now, or one of your recovery codes."),
+        filters=[lambda value: value.strip() if value else value],
+    )
+
+
+class SecondFactorForm(FlaskForm):
+    """The sign-in's second step: a code from the authenticator app or a recovery code."""
+
+    code = _code_field()
+    remember = BooleanField(_l("Remember this device for 30 days"))
+
+
+class EnrolmentForm(FlaskForm):
+    """Confirm an authenticator app by typing the code it shows for the secret just scanned."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[required(), Length(max=40, message=_l("At most %(max)d characters.", max=40))],
+        description=_l("The six digits the app shows for this site after you scanned the code."),
+        filters=[lambda value: value.strip() if value else value],
+    )
+
+
+class CodeConfirmForm(FlaskForm):
+    """A code asked again before the second factor is changed (new recovery codes, turning it off)."""
+
+    code = _code_field()

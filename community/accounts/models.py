@@ -1,4 +1,5 @@
-"""Users, their server-side login sessions, password reset tokens and the sign-in attempts the login limits count."""
+"""Users, their server-side login sessions, password reset tokens, the sign-in attempts the login limits count, and
+their second factor: recovery codes and remembered devices."""
 
 import hashlib
 import secrets
@@ -7,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, delete, func, insert
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, delete, func, insert
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,6 +19,31 @@ from community.core.text import StoredMarkdown
 from community.core.writes import update_row
 from community.extensions import db
 from community.places.models import Locality
+
+BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("YaBrowser/", "Yandex Browser"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Safari/", "Safari"),
+)
+SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def browser_of(user_agent: str) -> str:
+    """A browser's User-Agent as a person recognises it: "Chrome, Android"; the raw text's start when unknown."""
+    browser = next((name for marker, name in BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in SYSTEMS if marker in user_agent), "")
+    return ", ".join(part for part in (browser, system) if part) or user_agent[:60]
 
 
 def hash_token(token: str) -> str:
@@ -57,8 +83,17 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
     # Set when the owner deleted the account: it cannot sign in, its address and name are gone, and what it wrote
     # is shown under "Deleted user" (accounts/services.py `delete_account`).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Two-factor sign-in (accounts/two_factor.py): the TOTP secret (base32) once enrolment is confirmed, since when,
+    # and the last time step whose code was accepted, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     locality: Mapped[Locality | None] = relationship()
+
+    # Set by the session loader for this request only: a deputy, moderator or admin whose session has not passed
+    # the second factor acts as a resident (core/permissions.py `has_role`).
+    acting_as_resident = False
 
     @hybrid_property
     def display_name(self) -> str:
@@ -94,6 +129,11 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
         return self.suspended_until is not None and self.suspended_until > utcnow()
 
     @property
+    def has_two_factor(self) -> bool:
+        """The account signs in with a second factor (an authenticator app's code or a recovery code)."""
+        return self.two_factor_since is not None
+
+    @property
     def is_new(self) -> bool:
         """Accounts younger than a day get stricter posting limits."""
         return self.created_at is not None and (utcnow() - self.created_at).total_seconds() < 86400
@@ -112,7 +152,9 @@ class User(UserMixin, TimestampMixin, StoredMarkdown, db.Model):
 
 
 class LoginSession(db.Model):
-    """One signed-in browser. The cookie carries the token; deleting the row ends the session."""
+    """One signed-in browser. The cookie carries the token; deleting the row ends the session. It keeps the browser,
+    the address it was opened from, when it was last seen (refreshed every few minutes, so pruning can drop the
+    idle ones) and when it passed the second factor."""
 
     __tablename__ = "login_sessions"
 
@@ -120,15 +162,65 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
 
+    @property
+    def browser(self) -> str:
+        """The browser as a person recognises it."""
+        return browser_of(self.user_agent)
+
     @classmethod
-    def start(cls, user: User, user_agent: str = "") -> str:
+    def start(cls, user: User, user_agent: str = "", address: str = "", second_factor: bool = False) -> str:
         """Open a session for the user and return its token (shown to the browser once)."""
         token = secrets.token_urlsafe(32)
-        db.session.add(cls(token_hash=hash_token(token), user=user, user_agent=user_agent[:200]))
+        now = utcnow()
+        db.session.add(
+            cls(
+                token_hash=hash_token(token),
+                user=user,
+                user_agent=user_agent[:200],
+                address=address[:64],
+                created_at=now,
+                last_seen_at=now,
+                second_factor_at=now if second_factor else None,
+            )
+        )
         return token
+
+
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app, kept hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class TrustedDevice(db.Model):
+    """A browser that passed the second factor and asked to be remembered: its signed cookie carries a token whose
+    hash is here; deleting the row (or its expiry) makes the browser ask for a code again."""
+
+    __tablename__ = "trusted_devices"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    @property
+    def browser(self) -> str:
+        """The browser as a person recognises it."""
+        return browser_of(self.user_agent)
 
 
 class PasswordReset(db.Model):
@@ -140,7 +232,7 @@ class PasswordReset(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # pruning deletes the long-lapsed
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()

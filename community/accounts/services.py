@@ -13,13 +13,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from limits import parse as parse_limit
 from sqlalchemy import delete, update
+from sqlalchemy.exc import OperationalError
 
-from community.accounts.models import LoginAttempt, LoginSession, PasswordReset, User, hash_token
+from community.accounts.models import LoginAttempt, LoginSession, PasswordReset, TrustedDevice, User, hash_token
 from community.core.db import utcnow
 from community.core.i18n import current_lang
 from community.core.mail import queue_mail, recent_mail_count
 from community.core.permissions import Role
-from community.core.security import SESSION_TOKEN_KEY
+from community.core.security import SESSION_TOKEN_KEY, seen_address
 from community.core.text import storable
 from community.core.urls import absolute_url
 from community.core.writes import insert_once
@@ -35,6 +36,7 @@ REGISTRATION_VALID = timedelta(days=2)
 ADDRESS_CEILING = 5  # times the login limit: beyond it an address gets no password checked at all
 MAILS_PER_ADDRESS = 3  # registration and reset messages one address is sent in an hour; more are skipped
 RESET_SUBJECT = _l("Reset your password on %(site)s")
+LAST_SEEN_EVERY = timedelta(minutes=5)  # how stale a session's "last seen" may get before a request renews it
 
 
 class EmailTaken(Exception):
@@ -99,7 +101,7 @@ class SignInAttempt(NamedTuple):
     address: str
 
 
-def _login_limit() -> tuple[int, timedelta]:
+def login_limit() -> tuple[int, timedelta]:
     """LOGIN_ATTEMPTS_LIMIT ("10 per 10 minutes") as a number of attempts and the window they count in."""
     limit = parse_limit(current_app.config["LOGIN_ATTEMPTS_LIMIT"])
     return limit.amount, timedelta(seconds=limit.get_expiry())
@@ -109,11 +111,11 @@ def start_login(email: str, address: str) -> SignInAttempt:
     """Count a sign-in attempt before its password is checked (clearing attempts older than the window). The
     caller commits it at once, so every worker counts it, also while it is being checked. Flushes."""
     email = email.strip().lower()
-    _, window = _login_limit()
+    _, window = login_limit()
     return SignInAttempt(LoginAttempt.record(email, address, window), email, address)
 
 
-def _seconds_until_counted(since, limit: int, window: timedelta, **key: str) -> int:
+def seconds_until_counted(since, limit: int, window: timedelta, **key: str) -> int:
     """Seconds until one more attempt with these values is within the limit: the limit-th newest leaves the window."""
     blocking = LoginAttempt.nth_newest_since(since, limit, **key)
     if blocking is None:
@@ -128,7 +130,7 @@ def authenticate(attempt: SignInAttempt, password: str) -> User | None:
     limit; and after a wrong password while the account or the address has (others' failures
     included), so a right password from anywhere else still opens the account. A sign-in forgets the address's
     failures for the account; a wrong password stays counted. Flushes."""
-    limit, window = _login_limit()
+    limit, window = login_limit()
     since = utcnow() - window
     pair = {"email": attempt.email, "address": attempt.address}
     from_here = {"address": attempt.address}
@@ -138,10 +140,10 @@ def authenticate(attempt: SignInAttempt, password: str) -> User | None:
     # its own limit that has failed for this account before; and any address far beyond its limit.
     if tried_here > limit:
         LoginAttempt.forget(id=attempt.id)  # not checked, so not a failure
-        raise TooManyLogins(_seconds_until_counted(since, limit, window, **pair))
+        raise TooManyLogins(seconds_until_counted(since, limit, window, **pair))
     if sent_here > ADDRESS_CEILING * limit or (sent_here > limit and tried_here > 1):
         LoginAttempt.forget(id=attempt.id)
-        raise TooManyLogins(_seconds_until_counted(since, limit, window, **from_here))
+        raise TooManyLogins(seconds_until_counted(since, limit, window, **from_here))
     user = user_by_email(attempt.email)
     if user is None:
         # Hash anyway, so a missing account takes as long as a wrong password.
@@ -152,14 +154,17 @@ def authenticate(attempt: SignInAttempt, password: str) -> User | None:
     keys = ({"email": attempt.email}, {"address": attempt.address})
     crowded = [key for key in keys if LoginAttempt.count_since(since, **key) > limit]
     if crowded:
-        raise TooManyLogins(max(_seconds_until_counted(since, limit, window, **key) for key in crowded))
+        raise TooManyLogins(max(seconds_until_counted(since, limit, window, **key) for key in crowded))
     return None
 
 
-def sign_in(user: User) -> None:
-    """Start a new server-side session for the user; the old session's contents are dropped."""
+def sign_in(user: User, second_factor: bool = False) -> None:
+    """Start a new server-side session for the user (noting the browser and address, and whether it passed the
+    second factor); the old session's contents are dropped."""
     session.clear()
-    session[SESSION_TOKEN_KEY] = LoginSession.start(user, storable(request.user_agent.string or ""))
+    session[SESSION_TOKEN_KEY] = LoginSession.start(
+        user, storable(request.user_agent.string or ""), seen_address(), second_factor=second_factor
+    )
     session.permanent = True
     login_user(user)
 
@@ -173,27 +178,72 @@ def sign_out() -> None:
     session.clear()
 
 
-def end_other_sessions(user: User) -> None:
-    """End every session of the user but this browser's."""
+def current_session_hash() -> str | None:
+    """The stored hash of this browser's session token, if it carries one."""
     token = session.get(SESSION_TOKEN_KEY)
+    return hash_token(token) if token else None
+
+
+def sessions_of(user: User) -> list[LoginSession]:
+    """The account's signed-in browsers, the most recently seen first."""
+    return list(
+        db.session.scalars(
+            db.select(LoginSession)
+            .where(LoginSession.user_id == user.id)
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.token_hash)
+        )
+    )
+
+
+def end_session(user: User, token_hash: str) -> bool:
+    """End one of the account's sessions, named by its stored hash; False when it had ended already."""
+    statement = delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.token_hash == token_hash)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
+
+
+def end_other_sessions(user: User) -> int:
+    """End every session of the user but this browser's; returns how many ended."""
     statement = delete(LoginSession).where(LoginSession.user_id == user.id)
-    if token:
-        statement = statement.where(LoginSession.token_hash != hash_token(token))
-    db.session.execute(statement)
+    mine = current_session_hash()
+    if mine:
+        statement = statement.where(LoginSession.token_hash != mine)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
 
 
-def end_all_sessions(user: User) -> None:
-    """End every session of the user, everywhere."""
-    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+def end_all_sessions(user: User) -> int:
+    """End every session of the user, everywhere; returns how many ended."""
+    statement = delete(LoginSession).where(LoginSession.user_id == user.id)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
+def prune_sessions() -> dict[str, int]:
+    """Delete what has lapsed: sessions not seen for PERMANENT_SESSION_LIFETIME (their cookies have expired too),
+    remembered devices past their time, reset links a day past theirs, and sign-in attempts outside the login
+    limit's window. Returns how many of each; the caller commits."""
+    now = utcnow()
+    _, window = login_limit()
+    idle = now - current_app.config["PERMANENT_SESSION_LIFETIME"]
+    statements = {
+        "sessions": delete(LoginSession).where(LoginSession.last_seen_at < idle),
+        "devices": delete(TrustedDevice).where(TrustedDevice.expires_at < now),
+        "reset links": delete(PasswordReset).where(PasswordReset.expires_at < now - timedelta(days=1)),
+        "sign-in attempts": delete(LoginAttempt).where(LoginAttempt.at <= now - window),
+    }
+    return {
+        name: db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+        for name, statement in statements.items()
+    }
 
 
 def load_session_user(user_id: str) -> User | None:
-    """The user of this browser's session, if the session still exists on the server and is active."""
+    """The user of this browser's session, if the session still exists on the server and is active. A deputy,
+    moderator or admin whose session has not passed the second factor acts as a resident for this request. The
+    session's "last seen" is renewed when it is some minutes old."""
     token = session.get(SESSION_TOKEN_KEY)
     if not token or not str(user_id).isdecimal():
         return None
-    return db.session.scalar(
-        db.select(User)
+    found = db.session.execute(
+        db.select(User, LoginSession.second_factor_at, LoginSession.last_seen_at)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(
             LoginSession.token_hash == hash_token(token),
@@ -201,14 +251,38 @@ def load_session_user(user_id: str) -> User | None:
             User.disabled_at.is_(None),
             User.deleted_at.is_(None),
         )
-    )
+    ).first()
+    if found is None:
+        return None
+    user, passed_at, last_seen_at = found
+    user.acting_as_resident = user.role is not Role.RESIDENT and passed_at is None
+    if last_seen_at < utcnow() - LAST_SEEN_EVERY:
+        _renew_last_seen(hash_token(token))
+    return user
+
+
+def _renew_last_seen(token_hash: str) -> None:
+    """Note that the session was seen now, in a transaction of its own (the request's may be rolled back, and a
+    GET commits nothing); skipped when the database is busy, as it is only a hint."""
+    now = utcnow()
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(LoginSession)
+                .where(LoginSession.token_hash == token_hash, LoginSession.last_seen_at < now - LAST_SEEN_EVERY)
+                .values(last_seen_at=now, address=seen_address())
+            )
+    except OperationalError:
+        current_app.logger.info("session last-seen not renewed: the database was busy")
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password, end the user's other sessions, and make every unused reset link useless."""
+    """Set a new password, end the user's other sessions, forget the devices remembered for the second factor, and
+    make every unused reset link useless."""
     forget_links(user)
     user.set_password(new_password)
     end_other_sessions(user)
+    db.session.execute(delete(TrustedDevice).where(TrustedDevice.user_id == user.id))
 
 
 def disable_user(user: User) -> None:
@@ -323,4 +397,5 @@ def finish_password_reset(reset: PasswordReset, new_password: str) -> bool:
     if reset.user.email_confirmed_at is None:
         reset.user.email_confirmed_at = utcnow()  # the link proved the address: a new account is now finished
     end_all_sessions(reset.user)
+    db.session.execute(delete(TrustedDevice).where(TrustedDevice.user_id == reset.user.id))
     return True

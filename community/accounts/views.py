@@ -32,6 +32,7 @@ from community.accounts.services import (
     start_password_reset,
     valid_reset,
 )
+from community.accounts.two_factor import begin_second_step, is_remembered, required_for
 from community.core.errors import render_error
 from community.core.exports import json_sections_response
 from community.core.forms import INVALID
@@ -107,14 +108,35 @@ def login():
             response.headers["Retry-After"] = str(refused.retry_after)
             return response
         if user is not None:
-            sign_in(user)
-            db.session.commit()
-            keep_language(user.locale)
-            flash(_("You are signed in."), "success")
-            return redirect_to(_safe_next(url_for("home.index")))
+            return _after_password(user)
         form.password.errors.append(_("Wrong e-mail or password, or the account is disabled."))
     status = INVALID if form.is_submitted() else 200
     return render("accounts/login.html", block="form", status=status, form=form)
+
+
+def _after_password(user: User):
+    """The password was right: an account with a second factor is asked for its code (unless this browser is one
+    of its remembered devices); one whose role requires it but has none is signed in to enrol, acting as a resident
+    until it has; anyone else is signed in."""
+    next_page = _safe_next(url_for("home.index"))
+    if user.has_two_factor and not is_remembered(user):
+        begin_second_step(user)
+        db.session.commit()
+        return redirect_to(url_for("accounts.second_factor", next=next_page))
+    sign_in(user, second_factor=user.has_two_factor)
+    db.session.commit()
+    keep_language(user.locale)
+    if required_for(user) and not user.has_two_factor:
+        flash(
+            _(
+                "Your role needs two-factor sign-in. Set it up now: until you do, you act as a resident. "
+                "You need an authenticator app on your phone."
+            ),
+            "info",
+        )
+        return redirect_to(url_for("accounts.two_factor_setup", next=next_page))
+    flash(_("You are signed in."), "success")
+    return redirect_to(next_page)
 
 
 @bp.post("/auth/logout")

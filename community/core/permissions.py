@@ -20,9 +20,31 @@ def _is_signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
+def acting_role(user) -> Role:
+    """The role a signed-in user acts with now: a deputy, moderator or admin whose session has not passed the second
+    factor acts as a resident (the session loader marks them)."""
+    return Role.RESIDENT if getattr(user, "acting_as_resident", False) else user.role
+
+
 def has_role(user, *roles: Role) -> bool:
-    """True when the signed-in user holds one of the roles."""
-    return _is_signed_in(user) and user.role in roles
+    """True when the signed-in user acts with one of the roles (see acting_role)."""
+    return _is_signed_in(user) and acting_role(user) in roles
+
+
+def needs_second_factor(user) -> bool:
+    """A deputy, moderator or admin signed in without a second factor: asked to enrol or enter a code, and acting
+    as a resident meanwhile."""
+    return _is_signed_in(user) and getattr(user, "acting_as_resident", False)
+
+
+def can_open_inbox(user) -> bool:
+    """Deputies acting as such have an inbox of appeals (the header links it, with its count)."""
+    return has_role(user, Role.DEPUTY)
+
+
+def _is_deputy_of(user, deputy) -> bool:
+    """The account linked to this deputy profile, acting as a deputy (its second factor passed)."""
+    return deputy is not None and has_role(user, Role.DEPUTY) and deputy.user_id == user.id
 
 
 def can_moderate(user) -> bool:
@@ -211,7 +233,7 @@ def can_manage_reception(user, event) -> bool:
     """The organiser, moderators and admins, and a deputy taking part (their profile linked to the event) run a
     reception day: open and remove its times, see who booked them and why, mark visits held or missed."""
     return _is_signed_in(user) and (
-        event.organiser_id == user.id or can_moderate(user) or any(d.user_id == user.id for d in event.deputies)
+        event.organiser_id == user.id or can_moderate(user) or any(_is_deputy_of(user, d) for d in event.deputies)
     )
 
 
@@ -264,7 +286,7 @@ def can_write_appeal(user) -> bool:
 def _is_addressee(user, appeal) -> bool:
     """The deputy an appeal is addressed to, or the assistant they named."""
     deputy = appeal.deputy
-    return _is_signed_in(user) and user.id in (deputy.user_id, deputy.assistant_id)
+    return _is_signed_in(user) and (_is_deputy_of(user, deputy) or deputy.assistant_id == user.id)
 
 
 def can_see_appeal(user, appeal) -> bool:
@@ -308,12 +330,14 @@ def can_follow_appeal(user, appeal) -> bool:
 
 def can_use_inbox(user, deputy) -> bool:
     """A deputy's inbox is theirs and their assistant's."""
-    return _is_signed_in(user) and deputy is not None and user.id in (deputy.user_id, deputy.assistant_id)
+    return (
+        _is_signed_in(user) and deputy is not None and (_is_deputy_of(user, deputy) or deputy.assistant_id == user.id)
+    )
 
 
 def can_name_assistant(user, deputy) -> bool:
     """A deputy names (or removes) the assistant who may answer on their behalf; admins may too."""
-    return can_take_part(user) and (deputy.user_id == user.id or can_administer(user))
+    return can_take_part(user) and (_is_deputy_of(user, deputy) or can_administer(user))
 
 
 def viewer_kind(user) -> str:
@@ -321,7 +345,7 @@ def viewer_kind(user) -> str:
     pages shared among viewers (core/pagecache.py `shared_part`) are kept per kind."""
     if not _is_signed_in(user):
         return "visitor"
-    return f"{user.role.value}{'-suspended' if user.is_suspended else ''}"
+    return f"{acting_role(user).value}{'-suspended' if user.is_suspended else ''}"
 
 
 RULES = {name: rule for name, rule in globals().items() if name.startswith("can_") and callable(rule)}

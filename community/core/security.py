@@ -81,6 +81,11 @@ def client_address() -> str:
     return str(ip)
 
 
+def seen_address() -> str:
+    """The client's address as a person would read it on their sessions page (the whole address, storable)."""
+    return storable(get_remote_address() or "")[:64]
+
+
 def user_or_address_key() -> str:
     """Count posting per account when signed in, else per client address."""
     if current_user.is_authenticated:

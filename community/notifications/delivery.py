@@ -40,14 +40,19 @@ class Pass:
     mailed: int = 0
     digests: int = 0
     sent: int = 0
+    pruned: int = 0
 
 
 def run_pass(now: datetime | None = None) -> Pass:
     """One pass of the notifications job: reminders and overdue appeals, e-mails due at once, digests due, then
-    the outbox. Safe to run in any number of processes at once."""
+    the outbox; and the lapsed sessions, remembered devices, reset links and sign-in attempts pruned. Safe to run
+    in any number of processes at once."""
+    from community.accounts.services import prune_sessions
+
     now = now or utcnow()
     done = Pass()
     done.reminded = remind_of_tomorrow(now) + tell_of_overdue_appeals(now)
+    done.pruned = sum(prune_sessions().values())
     db.session.commit()
     done.mailed = mail_at_once(now)
     done.digests = sum(gather_digests(frequency, now) for frequency in DIGESTS)

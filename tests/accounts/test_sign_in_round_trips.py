@@ -13,7 +13,15 @@ HTMX = {"HX-Request": "true"}
 # Buttons anyone may press without an account, or that only end one.
 OPEN_TO_VISITORS = {"accounts.logout", "home.language"}
 # Buttons whose address names nothing the page can be told by.
-PAGE_OF = {"notifications.read_all": "/notifications"}
+PAGE_OF = {
+    "notifications.read_all": "/notifications",
+    "accounts.renew_recovery_codes": "/auth/security",
+    "accounts.two_factor_off": "/auth/security",
+    "accounts.forget_all_devices": "/auth/security",
+    "accounts.forget_device": "/auth/security",
+    "accounts.end_others": "/auth/sessions",
+    "accounts.end_one": "/auth/sessions",
+}
 
 
 @pytest.fixture
