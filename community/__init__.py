@@ -52,7 +52,7 @@ def register_edge(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, login, CSRF, translations and rate limits to the app."""
-    from community.accounts.services import load_session_user
+    from community.accounts.sessions import load_session_user
     from community.core.i18n import select_locale, select_timezone
     from community.core.pagecache import watch_content_writes
     from community.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -121,8 +121,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Headers every response carries, the language choice kept across visits, and queued mail sent after the
-    response."""
+    """Headers every response carries, the language choice kept across visits, and queued mail sent and a session's
+    "last seen" renewed after the response."""
+    from community.accounts.sessions import renew_last_seen_after_response
     from community.core.htmx import add_vary
     from community.core.i18n import remember_language
     from community.core.mail import deliver_after_response
@@ -136,6 +137,7 @@ def register_request_hooks(app: Flask) -> None:
     app.after_request(add_security_headers)
     app.after_request(deliver_after_response)
     app.after_request(enqueue_after_response)
+    app.after_request(renew_last_seen_after_response)
 
 
 def register_templates(app: Flask) -> None:

@@ -123,7 +123,9 @@ def urls(app, world, method: str) -> list[tuple[str, str]]:
         "question_id": world.question.id,
         "user_id": world.thread.author_id,
         "slug": world.village.slug,
+        "locality_id": world.village.id,
         "token": "no-such-token",
+        "token_hash": "0" * 64,
         "action": "hide",
         "filename": "css/site.css",
     }

@@ -6,7 +6,8 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
-from community.accounts.services import end_all_sessions, forget_links
+from community.accounts.services import forget_links
+from community.accounts.sessions import end_all_sessions
 from community.core.db import utcnow
 from community.core.permissions import can_delete_comment
 from community.core.text import search_text

@@ -57,6 +57,7 @@ def _account(user: User) -> dict:
         "suspended_until": _time(user.suspended_until),
         "terms_version": user.terms_version,
         "terms_accepted_at": _time(user.terms_accepted_at),
+        "two_factor_since": _time(user.two_factor_since),  # never the secret
     }
 
 
@@ -72,9 +73,15 @@ def own_data(user: User) -> list[tuple[str, object]]:
         ("exported_at", _time(utcnow())),
         ("account", _account(user)),
         (
-            "sign_in_sessions",  # when and from which browser; never the token
+            "sign_in_sessions",  # when, from which browser and address, last seen; never the token
             _rows(
-                select(LoginSession.created_at, LoginSession.user_agent)
+                select(
+                    LoginSession.created_at,
+                    LoginSession.user_agent,
+                    LoginSession.address,
+                    LoginSession.last_seen_at,
+                    LoginSession.second_factor_at,
+                )
                 .where(LoginSession.user_id == me)
                 .order_by(LoginSession.created_at)
             ),

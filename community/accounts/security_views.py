@@ -7,14 +7,8 @@ from flask_login import current_user, login_required
 
 from community.accounts import bp
 from community.accounts.forms import CodeConfirmForm, EnrolmentForm, SecondFactorForm
-from community.accounts.services import (
-    TooManyLogins,
-    current_session_hash,
-    end_other_sessions,
-    end_session,
-    sessions_of,
-    sign_in,
-)
+from community.accounts.services import TooManyLogins
+from community.accounts.sessions import current_session_hash, end_other_sessions, end_session, sessions_of, sign_in
 from community.accounts.two_factor import (
     DEVICE_COOKIE,
     check_code_limited,

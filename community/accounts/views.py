@@ -26,12 +26,11 @@ from community.accounts.services import (
     change_password,
     finish_password_reset,
     register_account,
-    sign_in,
-    sign_out,
     start_login,
     start_password_reset,
     valid_reset,
 )
+from community.accounts.sessions import sign_in, sign_out
 from community.accounts.two_factor import begin_second_step, is_remembered, required_for
 from community.core.errors import render_error
 from community.core.exports import json_sections_response

@@ -9,7 +9,7 @@ What each kind gets, and why:
 - query arguments are cleaned too: a link with `%00` in it still shows the list, as an unknown filter value does;
 - a URL path names a page by its parts (a slug, a token), and a part with such a character names none: 404;
 - uploaded files, the raw body and the headers are left as sent; the one header stored, the User-Agent of a
-  sign-in, is cleaned where it is stored (`accounts.services.sign_in`).
+  sign-in, is cleaned where it is stored (`accounts.sessions.sign_in`).
 """
 
 from urllib.parse import parse_qsl

@@ -1,8 +1,10 @@
 """The demo's accounts: one of every role, with their home places and languages, and the e-mail addresses the
-rest of the demo names them by."""
+rest of the demo names them by. The deputies, moderators and admin sign in with a second factor whose key is
+DEMO_TWO_FACTOR_KEY (printed by `flask demo`), except Sergey's account, which shows enrolment at its first sign-in."""
 
 from community.accounts.models import User
 from community.accounts.services import create_user, user_by_email
+from community.core.db import utcnow
 from community.core.permissions import Role
 from community.extensions import db
 from community.places.models import Locality
@@ -102,6 +104,11 @@ USERS = [
     ),
 ]
 
+# The authenticator key of every demo account with a second factor: add it to an authenticator app by hand, or
+# print the code of now with `python -c "import pyotp; print(pyotp.TOTP('HALYKUNIDEMOTOTPKEYFORDEPUTIES22').now())"`.
+DEMO_TWO_FACTOR_KEY = "HALYKUNIDEMOTOTPKEYFORDEPUTIES22"  # noqa: S105 - a demo's published key, not a secret
+NOT_ENROLLED = {"sergey.deputy@halyk-uni.kz"}
+
 ASEL, BAUYRZHAN, OLGA, NURZHAN = "asel@example.kz", "bauyrzhan@example.kz", "olga@example.kz", "nurzhan@example.kz"
 GULNAR, ERLAN, SERGEY = "gulnar.deputy@halyk-uni.kz", "erlan.deputy@halyk-uni.kz", "sergey.deputy@halyk-uni.kz"
 AIGUL, DANIYAR = "aigul.moderator@halyk-uni.kz", "daniyar.moderator@halyk-uni.kz"
@@ -114,6 +121,8 @@ def load_accounts(by_slug: dict[str, Locality]) -> int:
         if user_by_email(email) is None:
             user: User = create_user(email, name, password, role=role, locality_id=by_slug[home].id, locale=locale)
             user.bio = bio
+            if role is not Role.RESIDENT and email not in NOT_ENROLLED:
+                user.totp_secret, user.two_factor_since = DEMO_TWO_FACTOR_KEY, utcnow()
             added += 1
     return added
 
@@ -124,5 +133,15 @@ def people() -> dict[str, User]:
 
 
 def account_lines() -> list[str]:
-    """The demo accounts with their roles and passwords, for `flask demo` to print."""
-    return [f"  {role.value:<10} {email:<34} {password}" for email, _, role, _, _, password, _ in USERS]
+    """The demo accounts with their roles and passwords, and the second factor's key, for `flask demo` to print."""
+    lines = [
+        f"  {role.value:<10} {email:<34} {password}"
+        + ("  + two-factor code" if role is not Role.RESIDENT and email not in NOT_ENROLLED else "")
+        for email, _, role, _, _, password, _ in USERS
+    ]
+    return [
+        *lines,
+        f"  Two-factor key of the deputies, moderators and admin: {DEMO_TWO_FACTOR_KEY} (an authenticator app, or",
+        f"  python -c \"import pyotp; print(pyotp.TOTP('{DEMO_TWO_FACTOR_KEY}').now())\"); "
+        "sergey.deputy sets his up at sign-in.",
+    ]

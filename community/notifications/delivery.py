@@ -47,7 +47,7 @@ def run_pass(now: datetime | None = None) -> Pass:
     """One pass of the notifications job: reminders and overdue appeals, e-mails due at once, digests due, then
     the outbox; and the lapsed sessions, remembered devices, reset links and sign-in attempts pruned. Safe to run
     in any number of processes at once."""
-    from community.accounts.services import prune_sessions
+    from community.accounts.sessions import prune_sessions
 
     now = now or utcnow()
     done = Pass()

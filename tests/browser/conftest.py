@@ -75,11 +75,31 @@ def site_folder(tmp_path_factory):
     return tmp_path_factory.mktemp("site")
 
 
+SITE_DATABASE: list[Path] = []  # the served site's SQLite file, once it is serving
+
+
 @pytest.fixture(scope="session")
 def site(site_folder):
     """The demo site served by gunicorn on 127.0.0.1."""
     with running_site(site_folder) as base:
+        SITE_DATABASE[:] = [site_folder / "site.sqlite3"]
         yield base
+
+
+def enter_code(page, email: str, key: str | None = None) -> None:
+    """On the sign-in's second step, type the authenticator's code of now for a demo account (its key is the
+    demo's unless given). Tests sign the same account in several times a minute, so the code's time step is first
+    marked unused in the served site's database; replays have their own tests."""
+    import sqlite3
+
+    import pyotp
+
+    from community.demo.accounts import DEMO_TWO_FACTOR_KEY
+
+    with sqlite3.connect(SITE_DATABASE[0]) as connection:
+        connection.execute("UPDATE users SET totp_last_step = NULL WHERE email = ?", (email,))
+    page.get_by_label("Code").fill(pyotp.TOTP(key or DEMO_TWO_FACTOR_KEY).now())
+    page.get_by_role("button", name="Continue").click()
 
 
 @pytest.fixture

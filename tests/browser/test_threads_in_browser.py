@@ -5,6 +5,8 @@ import uuid
 
 import pytest
 
+from tests.browser.conftest import enter_code
+
 pytestmark = pytest.mark.browser
 
 
@@ -14,6 +16,9 @@ def sign_in(page, site, email="olga@example.kz", password="Resident-Halyk-2026")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+    if "/auth/two-factor/code" in page.url:
+        enter_code(page, email)
     page.wait_for_url(f"{site}/")
     page.get_by_role("button", name="Eng").click()
     page.locator('html[lang="en"]').wait_for(state="attached")
