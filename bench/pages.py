@@ -58,6 +58,7 @@ CEILING = "/robots.txt"
 WARM_UP = 2  # seconds
 THREADS_PER_PAGE = 20
 RESIDENT = ("asel@example.kz", "Resident-Halyk-2026")  # a demo resident (community/demo/accounts.py)
+ADMIN = ("admin@halyk-uni.kz", "Admin-Halyk-2026")  # the demo admin, who signs in with the demo's two-factor key
 # What nginx in front of the site (deploy/nginx/) adds after terminating HTTPS; with PROXY_COUNT=1 the app trusts
 # one hop of them. X-Forwarded-Host is added per run, with the port.
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
@@ -83,8 +84,9 @@ READ_PAGES = [
     "data",
     "appeals",
 ]
-SIGNED_IN_PAGES = ["notifications"]  # read pages only an account has: asked signed in as RESIDENT
-PAGES = READ_PAGES + SIGNED_IN_PAGES + ["poll", "bell", "comment"]
+SIGNED_IN_PAGES = ["notifications", "sessions"]  # read pages only an account has: asked signed in as RESIDENT
+ADMIN_PAGES = ["admin-users", "admin-audit"]  # asked signed in as ADMIN, second factor passed
+PAGES = READ_PAGES + SIGNED_IN_PAGES + ADMIN_PAGES + ["poll", "bell", "comment"]
 READ_SHARE, POLL_SHARE, READ_P99_MS, SAME_WITHIN = 0.15, 0.40, 150.0, 0.20
 TABLES = [
     "users",
@@ -607,29 +609,43 @@ def keep_cookies(cookies: dict, headers) -> None:
         cookies[name.strip()] = rest.split(";")[0]
 
 
-def sign_in(port: int, thread_id: int) -> dict:
-    """Sign the demo resident in (the login page's CSRF token and cookie, then the form) and open the thread they
-    will comment on; returns the Cookie header and the CSRF token a comment needs."""
-    email, password = RESIDENT
+def _post_form(port: int, path: str, cookies: dict, values: dict) -> tuple[int, dict, bytes]:
+    """POST a form as a browser would, with the cookies kept so far; the answer's cookies are kept too."""
+    status, headers, body = fetch(
+        port,
+        "POST",
+        path,
+        {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"https://127.0.0.1:{port}{path}",
+        },
+        urllib.parse.urlencode(values).encode(),
+    )
+    keep_cookies(cookies, headers)
+    return status, headers, body
+
+
+def sign_in(port: int, thread_id: int, account: tuple[str, str] = RESIDENT) -> dict:
+    """Sign a demo account in (the login page's CSRF token and cookie, then the form, then the second factor's code
+    from the demo's key when the account has one) and open the thread the resident will comment on; returns the
+    Cookie header and the CSRF token a comment needs."""
+    import pyotp
+
+    from community.demo.accounts import DEMO_TWO_FACTOR_KEY
+
+    email, password = account
     cookies: dict = {}
     status, headers, body = fetch(port, "GET", "/auth/login")
     keep_cookies(cookies, headers)
     token = CSRF_META.search(body.decode())
     if status != 200 or not token:
         raise BenchError(f"GET /auth/login answered {status} without a CSRF token.")
-    form = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email, "password": password}).encode()
-    status, headers, body = fetch(
-        port,
-        "POST",
-        "/auth/login",
-        {
-            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": f"https://127.0.0.1:{port}/auth/login",
-        },
-        form,
-    )
-    keep_cookies(cookies, headers)
+    values = {"csrf_token": token.group(1), "email": email, "password": password}
+    status, headers, body = _post_form(port, "/auth/login", cookies, values)
+    if status == 303 and "/auth/two-factor/code" in headers.get("Location", ""):
+        code = {"csrf_token": token.group(1), "code": pyotp.TOTP(DEMO_TWO_FACTOR_KEY).now()}
+        status, headers, body = _post_form(port, "/auth/two-factor/code", cookies, code)
     if status != 303:
         raise BenchError(f"Signing in as {email} (POST /auth/login) answered {status}: {body[:300]!r}")
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -861,6 +877,7 @@ def build_pages(port: int, database_url: str, marks: dict, search: tuple, args, 
             )
         )
     pages += notification_pages(port, database_url, login, args)
+    pages += admin_pages(port, database_url, marks["post_to"][0], args)
     if "comment" in args.pages:
         thread_id, count = marks["post_to"]
         path = f"/threads/{thread_id}/comments"
@@ -909,6 +926,8 @@ def notification_pages(port: int, database_url: str, login: dict | None, args) -
     if "notifications" in args.pages:
         note = f"signed in as {RESIDENT[0]}, who has {count:,} notifications"
         pages.append(Page("notifications", "/notifications", headers=reader, note=note))
+    if "sessions" in args.pages:
+        pages.append(Page("sessions", "/auth/sessions", headers=reader, note=f"signed in as {RESIDENT[0]}"))
     if "bell" in args.pages:
         status, headers, _ = fetch(port, "GET", "/notifications/count", {**reader, "HX-Request": "true"})
         tag = headers.get("ETag")
@@ -918,6 +937,23 @@ def notification_pages(port: int, database_url: str, login: dict | None, args) -
         note = f"signed in as {RESIDENT[0]} ({count:,} notifications), htmx, If-None-Match"
         pages.append(Page("bell", "/notifications/count", expect=304, headers=headers, note=note))
     return pages
+
+
+def admin_pages(port: int, database_url: str, thread_id: int, args) -> list[Page]:
+    """The administration's accounts list and audit log, signed in as the demo admin with the second factor."""
+    wanted = [name for name in ADMIN_PAGES if name in args.pages]
+    if not wanted:
+        return []
+    login = sign_in(port, thread_id, ADMIN)
+    reader = {"Cookie": login["cookie"]}
+    accounts = scalar(database_url, "SELECT count(*) FROM users")
+    entries = scalar(database_url, "SELECT count(*) FROM audit_log")
+    paths = {"admin-users": "/admin/users", "admin-audit": "/admin/audit"}
+    notes = {
+        "admin-users": f"signed in as {ADMIN[0]}, {accounts:,} accounts",
+        "admin-audit": f"signed in as {ADMIN[0]}, {entries:,} audit entries",
+    }
+    return [Page(name, paths[name], headers=reader, note=notes[name]) for name in wanted]
 
 
 def measure(port: int, pages: list[Page], args, status_script: str, kind: str) -> dict:

@@ -209,25 +209,16 @@ def two_factor_off():
     return redirect_to(url_for("accounts.security"))
 
 
-@bp.post("/auth/devices/forget")
-@login_required
-@security_limit
-def forget_all_devices():
-    """Forget every device remembered for the second factor: each asks for a code at its next sign-in."""
-    forget_devices(current_user)
-    db.session.commit()
-    flash(_("Your remembered devices are forgotten."), "success")
-    return redirect_to(url_for("accounts.security"))
-
-
+@bp.post("/auth/devices/forget", endpoint="forget_all_devices")
 @bp.post("/auth/devices/<token_hash>/forget")
 @login_required
 @security_limit
-def forget_device(token_hash: str):
-    """Forget one remembered device of one's own (another's, or one forgotten already, changes nothing)."""
-    forget_devices(current_user, token_hash[:64])
+def forget_device(token_hash: str | None = None):
+    """Forget one remembered device of one's own, or all of them: each asks for a code at its next sign-in
+    (another's device, or one forgotten already, changes nothing)."""
+    forget_devices(current_user, token_hash[:64] if token_hash else None)
     db.session.commit()
-    flash(_("The device is forgotten."), "success")
+    flash(_("The device is forgotten.") if token_hash else _("Your remembered devices are forgotten."), "success")
     return redirect_to(url_for("accounts.security"))
 
 
