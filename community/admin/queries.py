@@ -3,16 +3,18 @@ the audit log with its filters, a page at a time or every row for the export."""
 
 from dataclasses import dataclass
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, func, or_
+from sqlalchemy import false, or_
 from sqlalchemy.orm import joinedload, selectinload
 
-from community.accounts.models import LoginSession, User
+from community.accounts.models import User
 from community.accounts.services import user_by_email
-from community.admin.models import AuditAction, AuditEntry
+from community.admin.models import AuditAction, AuditEntry, AuditKind, actions_of
 from community.core.db import LabelledEnum, utcnow
 from community.core.lists import ListFilters, capped_count, enum_arg, keyset_page, text_arg
 from community.core.permissions import Role
+from community.dialogues.models import Question
 from community.extensions import db
 from community.pledges.models import Council, Deputy
 
@@ -119,11 +121,6 @@ def users_found(filters: UserFilters) -> tuple[int, bool]:
     return capped_count(filtered_users(filters), order=[key.desc() for key in USER_ORDER])
 
 
-def session_count(user: User) -> int:
-    """How many browsers the account is signed in on."""
-    return db.session.scalar(db.select(func.count()).select_from(LoginSession).where(LoginSession.user_id == user.id))
-
-
 def linked_deputy(user: User) -> Deputy | None:
     """The deputy profile linked to the account, if any."""
     return db.session.scalar(db.select(Deputy).where(Deputy.user_id == user.id))
@@ -147,13 +144,15 @@ def recent_entries(user: User) -> dict[str, list[AuditEntry]]:
 
 @dataclass
 class AuditFilters(ListFilters):
-    """What the audit log is narrowed to: an action, the actor's e-mail, a subject ("user:12", "deputy:3" or an
-    account's e-mail) and a text in the values before or after."""
+    """What the audit log is narrowed to: an action, the actor's e-mail, a subject ("user:12", "deputy:3",
+    "thread:7" or an account's e-mail), a text in the values before or after, and the kind of action
+    (administration or moderation)."""
 
     action: AuditAction | None = None
     actor: str = ""
     subject: str = ""
     q: str = ""
+    kind: AuditKind | None = None
 
     @classmethod
     def from_args(cls, args) -> "AuditFilters":
@@ -163,11 +162,13 @@ class AuditFilters(ListFilters):
             text_arg(args, "actor", 254),
             text_arg(args, "subject", 254),
             text_arg(args, "q", 100),
+            enum_arg(AuditKind, args.get("kind")),
         )
 
     def query_values(self) -> dict:
         """The filters as query arguments."""
         return {
+            "kind": self.kind.value if self.kind else None,
             "action": self.action.value if self.action else None,
             "actor": self.actor,
             "subject": self.subject,
@@ -184,6 +185,8 @@ def _is_account(column, email: str):
 def filtered_entries(filters: AuditFilters):
     """Audit entries matching the filters; an actor or account e-mail nobody uses matches nothing."""
     statement = db.select(AuditEntry)
+    if filters.kind is not None:
+        statement = statement.where(AuditEntry.action.in_(actions_of(filters.kind)))
     if filters.action is not None:
         statement = statement.where(AuditEntry.action == filters.action)
     if filters.actor:
@@ -204,6 +207,47 @@ def filtered_entries(filters: AuditFilters):
             )
         )
     return statement
+
+
+# Where each kind of subject is seen, by the endpoint and the argument its number goes in; questions are reached
+# through their session (subject_links). An account needs none: the entry links the account concerned.
+SUBJECT_PAGES = {
+    "deputy": ("admin.deputy", "deputy_id"),
+    "thread": ("threads.show", "thread_id"),
+    "comment": ("threads.permalink", "comment_id"),
+    "session": ("dialogues.show", "session_id"),
+    "event": ("events.show", "event_id"),
+    "pledge": ("pledges.show", "pledge_id"),
+}
+
+
+def _subject_number(subject: str) -> tuple[str, int | None]:
+    """A subject's kind and number ("thread:12" → ("thread", 12)); None for a number that is none."""
+    kind, _, number = subject.partition(":")
+    return kind, int(number) if number.isdecimal() and len(number) < 10 else None
+
+
+def subject_links(entries) -> dict[str, str]:
+    """The page of each entry's subject where there is one, by subject; a page's questions are looked up in one
+    query, for their session's console."""
+    links, questions = {}, {}
+    for entry in entries:
+        kind, number = _subject_number(entry.subject)
+        if number is None:
+            continue
+        if kind == "question":
+            questions[number] = entry.subject
+        elif kind in SUBJECT_PAGES:
+            endpoint, argument = SUBJECT_PAGES[kind]
+            links[entry.subject] = url_for(endpoint, **{argument: number})
+    if questions:
+        rows = db.session.execute(db.select(Question.id, Question.session_id).where(Question.id.in_(list(questions))))
+        for question_id, session_id in rows:
+            # The console lists every question, hidden and pending ones too.
+            links[questions[question_id]] = url_for(
+                "dialogues.console", session_id=session_id, _anchor=f"q{question_id}"
+            )
+    return links
 
 
 def audit_page(filters: AuditFilters, args):

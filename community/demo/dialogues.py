@@ -8,6 +8,7 @@ from community.core.db import utcnow
 from community.core.time import local_to_utc, local_today
 from community.demo.accounts import people
 from community.demo.builders import written_in
+from community.dialogues.follow_ups import make_follow_up_pledge, question_to_appeal
 from community.dialogues.models import DialogueSession, Question, SessionState
 from community.dialogues.services import (
     answer_question,
@@ -17,9 +18,7 @@ from community.dialogues.services import (
     correct_question,
     create_session,
     hide_question,
-    make_follow_up_pledge,
     merge_question,
-    question_to_appeal,
     set_current,
     vote,
 )

@@ -143,9 +143,10 @@ class DialogueSession(StoredMarkdown, db.Model):
         """Live or on a break: the console and the big screen matter now."""
         return self.state in (SessionState.LIVE, SessionState.PAUSED)
 
-    def move_to(self, to: SessionState, by: User, summary: str | None = None) -> None:
+    def move_to(self, to: SessionState, by: User, summary: str | None = None) -> SessionState:
         """Open, pause, resume or close the session by a guarded write, raising its version, and log the step;
-        raises MoveRefused when it cannot move there from where it is, or another moderator moved it first."""
+        returns the state it was in. Raises MoveRefused when it cannot move there from where it is, or another
+        moderator moved it first."""
         values: dict = {}
         if to is SessionState.LIVE and self.opened_at is None:
             values["opened_at"] = utcnow()
@@ -155,7 +156,7 @@ class DialogueSession(StoredMarkdown, db.Model):
                 values["summary"] = summary
         # Closing wins over a pause or a resume made meanwhile; the other moves start where they were read.
         closing = to is SessionState.CLOSED
-        move_state(
+        was = move_state(
             self,
             SESSION_MOVES,
             to,
@@ -167,6 +168,7 @@ class DialogueSession(StoredMarkdown, db.Model):
         step = {SessionState.LIVE: Step.OPEN, SessionState.PAUSED: Step.PAUSE, SessionState.CLOSED: Step.CLOSE}[to]
         log_step(self.id, step, by)
         db.session.expire(self)
+        return was
 
 
 class Question(HideableMixin, db.Model):
@@ -222,10 +224,11 @@ class Question(HideableMixin, db.Model):
 
     def move_to(
         self, to: QuestionState, by: User, step: "Step", note: str = "", only_from: tuple = (), **values
-    ) -> None:
+    ) -> QuestionState:
         """Move the question by a guarded write if it is still where the step starts from (QUESTION_MOVES, narrowed
         by only_from): keep the session's counts, raise its version, clear it as current when it leaves the open
-        list, and log the step. Raises MoveRefused when another moderator got there first."""
+        list, and log the step; returns the state it was in. Raises MoveRefused when another moderator got there
+        first."""
         if only_from and self.state not in only_from:
             raise MoveRefused(TOO_LATE)
         was = move_state(self, QUESTION_MOVES, to, message=TOO_LATE, **values)
@@ -242,6 +245,7 @@ class Question(HideableMixin, db.Model):
         bump(DialogueSession, self.session_id, version=1, **counts)
         log_step(self.session_id, step, by, self.id, note)
         db.session.expire(self)
+        return was
 
 
 class QuestionVote(db.Model):

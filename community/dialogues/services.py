@@ -32,47 +32,95 @@ Q = QuestionState
 MERGE_REFUSED = _l("A question can only be merged into another open question of the same session.")
 
 
-def _changed(session_id: int, **counters: int) -> None:
+def audit_step(by: User, action, about: "Question | DialogueSession", before: dict | None, after: dict | None) -> None:
+    """Write a moderator's step on a question or a session to the audit log (the question's asker is the account
+    concerned), in the step's transaction."""
+    from community.admin.services import record
+
+    if isinstance(about, Question):
+        record(by, action, f"question:{about.id}", before, after, target_user=about.author)
+    else:
+        record(by, action, f"session:{about.id}", before, after)
+
+
+def audit_question_move(by: User, action, question: Question, was: QuestionState, **after) -> None:
+    """Write a question's move to the audit log: its state before and after, with what the step added."""
+    audit_step(by, action, question, {"question_state": was.value}, {"question_state": question.state.value, **after})
+
+
+# What the audit log writes of a session: the fields the session form changes.
+SESSION_FIELDS = ("title", "topic", "description", "scheduled_at", "locality_id", "event_id", "premoderation")
+
+
+def _session_values(dialogue: DialogueSession) -> dict:
+    """A session's details as the audit log writes them."""
+    values = {name: getattr(dialogue, name) for name in SESSION_FIELDS}
+    return {**values, "deputies": sorted(deputy.name for deputy in dialogue.deputies)}
+
+
+def mark_changed(session_id: int, **counters: int) -> None:
     """Raise the session's version, so every open page refreshes, and move its kept counts by the given amounts."""
     bump(DialogueSession, session_id, version=1, **counters)
 
 
 def create_session(moderator: User, deputies=(), **fields) -> DialogueSession:
     """Announce a session; the creating moderator leads it. Flushes."""
+    from community.admin.models import AuditAction
+    from community.admin.services import changed_values
+
     created = DialogueSession(moderator_id=moderator.id, **fields)
     created.deputies = list(deputies)
     db.session.add(created)
     db.session.flush()
+    audit_step(moderator, AuditAction.SESSION_CREATED, created, None, changed_values({}, _session_values(created))[1])
     return created
 
 
 def move_session(dialogue: DialogueSession, to: SessionState, by: User, summary: str | None = None) -> None:
-    """Open, pause, resume or close a session (DialogueSession.move_to, whose refusals these are) and tell its
-    followers when it goes live the first time and when it closes. Moderators and admins."""
+    """Open, pause, resume or close a session (DialogueSession.move_to, whose refusals these are), write it to the
+    audit log and tell its followers when it goes live the first time and when it closes. Moderators and admins."""
+    from community.admin.models import AuditAction
     from community.notifications.follows import tell_dialogue_closed, tell_dialogue_live
 
-    dialogue.move_to(to, by, summary=summary)
+    was = dialogue.move_to(to, by, summary=summary)
+    action = {
+        SessionState.LIVE: AuditAction.SESSION_OPENED if was is SessionState.SCHEDULED else AuditAction.SESSION_RESUMED,
+        SessionState.PAUSED: AuditAction.SESSION_PAUSED,
+        SessionState.CLOSED: AuditAction.SESSION_CLOSED,
+    }[to]
+    after = {"session_state": to.value}
+    if to is SessionState.CLOSED and summary:
+        after["summary"] = summary
+    audit_step(by, action, dialogue, {"session_state": was.value}, after)
     if to is SessionState.LIVE:
         tell_dialogue_live(dialogue, by.id)  # a resume is under the same key: told once
     elif to is SessionState.CLOSED:
         tell_dialogue_closed(dialogue, by.id, summary or "")
 
 
-def edit_session(dialogue: DialogueSession, deputies=None, **fields) -> None:
-    """Change a session's details; everyone's open page shows them on its next refresh."""
+def edit_session(dialogue: DialogueSession, by: User, deputies=None, **fields) -> None:
+    """Change a session's details and write the changed ones to the audit log; everyone's open page shows them on
+    its next refresh. Moderators and admins."""
+    from community.admin.models import AuditAction
+    from community.admin.services import changed_values
+
+    before = _session_values(dialogue)
     for name, value in fields.items():
         setattr(dialogue, name, value)
     if deputies is not None:
         dialogue.deputies = list(deputies)
     db.session.flush()
-    _changed(dialogue.id)
+    mark_changed(dialogue.id)
+    was, now = changed_values(before, _session_values(dialogue))
+    if now:
+        audit_step(by, AuditAction.SESSION_EDITED, dialogue, was, now)
 
 
 def _add_question(question: Question) -> tuple[Question, bool]:
     """Insert once per submission key and count it; a repeated submission returns the first question."""
     question, new = insert_once(question, session_id=question.session_id, submission_key=question.submission_key)
     if new:
-        _changed(question.session_id, **{COUNTERS[question.state]: 1})
+        mark_changed(question.session_id, **{COUNTERS[question.state]: 1})
     return question, new
 
 
@@ -126,7 +174,10 @@ def ask_for(
         )
     )
     if new:
+        from community.admin.models import AuditAction
+
         log_step(dialogue.id, Step.ASK_FOR, moderator, question.id)
+        audit_step(moderator, AuditAction.QUESTION_ADDED, question, None, {"body": question.body, "speaker": speaker})
     return question, new
 
 
@@ -137,7 +188,10 @@ def _lock_if(question_id: int, *states: QuestionState) -> bool:
 
 def approve_question(question: Question, by: User) -> None:
     """Show a pending question to everyone; its asker is told."""
-    question.move_to(Q.APPROVED, by, Step.APPROVE, only_from=(Q.PENDING,), approved_at=utcnow())
+    from community.admin.models import AuditAction
+
+    was = question.move_to(Q.APPROVED, by, Step.APPROVE, only_from=(Q.PENDING,), approved_at=utcnow())
+    audit_question_move(by, AuditAction.QUESTION_APPROVED, question, was)
     _tell_asker(question, "question_approved", by)
 
 
@@ -153,8 +207,13 @@ def _tell_asker(question: Question, kind_name: str, by: User, note: str = "") ->
 
 def hide_question(question: Question, by: User, reason: str) -> None:
     """Take a question out of every public list, with a reason moderators see."""
+    from community.admin.models import AuditAction
+
     reason = plain_line(reason, 500)
-    question.move_to(Q.HIDDEN, by, Step.HIDE, reason, hidden_at=utcnow(), hidden_by_id=by.id, hidden_reason=reason)
+    was = question.move_to(
+        Q.HIDDEN, by, Step.HIDE, reason, hidden_at=utcnow(), hidden_by_id=by.id, hidden_reason=reason
+    )
+    audit_question_move(by, AuditAction.QUESTION_HIDDEN, question, was, reason=reason)
 
 
 def withdraw_question(question: Question, by: User) -> None:
@@ -164,7 +223,9 @@ def withdraw_question(question: Question, by: User) -> None:
 
 def restore_question(question: Question, by: User) -> None:
     """Bring a hidden question back to the open list."""
-    question.move_to(
+    from community.admin.models import AuditAction
+
+    was = question.move_to(
         Q.APPROVED,
         by,
         Step.RESTORE,
@@ -174,31 +235,53 @@ def restore_question(question: Question, by: User) -> None:
         hidden_reason="",
         approved_at=question.approved_at or utcnow(),
     )
+    audit_question_move(by, AuditAction.QUESTION_RESTORED, question, was)
 
 
 def reopen_question(question: Question, by: User) -> None:
     """Put an answered question back in the open list (it was marked answered by mistake)."""
-    question.move_to(Q.APPROVED, by, Step.REOPEN, only_from=(Q.ANSWERED,), answer_note="", answered_at=None)
+    from community.admin.models import AuditAction
+
+    note = question.answer_note
+    was = question.move_to(Q.APPROVED, by, Step.REOPEN, only_from=(Q.ANSWERED,), answer_note="", answered_at=None)
+    audit_step(
+        by,
+        AuditAction.QUESTION_REOPENED,
+        question,
+        {"question_state": was.value, "note": note},
+        {"question_state": question.state.value, "note": ""},
+    )
 
 
 def answer_question(question: Question, by: User, note: str) -> None:
     """Move a question to the answered list with the moderator's short note of the answer."""
+    from community.admin.models import AuditAction
+
     note = plain_line(note, 1000)
-    question.move_to(Q.ANSWERED, by, Step.ANSWER, note, answer_note=note, answered_at=utcnow())
+    was = question.move_to(Q.ANSWERED, by, Step.ANSWER, note, answer_note=note, answered_at=utcnow())
+    audit_question_move(by, AuditAction.QUESTION_ANSWERED, question, was, note=note)
     _tell_asker(question, "question_answered", by, note)
 
 
 def promise_follow_up(question: Question, by: User, note: str, pledge_id: int) -> None:
     """Record that a deputy promised a follow-up, linked to the pledge made of it."""
-    question.move_to(Q.PROMISED, by, Step.PROMISE, note, answer_note=note, answered_at=utcnow(), pledge_id=pledge_id)
+    from community.admin.models import AuditAction
+
+    was = question.move_to(
+        Q.PROMISED, by, Step.PROMISE, note, answer_note=note, answered_at=utcnow(), pledge_id=pledge_id
+    )
+    audit_question_move(by, AuditAction.QUESTION_PROMISED, question, was, note=note, pledge=f"#{pledge_id}")
     _tell_asker(question, "question_answered", by, note)
 
 
 def correct_question(question: Question, by: User, body: str) -> None:
     """Fix a typo; the first wording is kept and the page says the question was edited by a moderator."""
+    from community.admin.models import AuditAction
+
     body = plain_line(body, QUESTION_LENGTH)
     if body == question.body:
         return
+    was = question.body
     changed = update_row(
         Question,
         question.id,
@@ -211,9 +294,10 @@ def correct_question(question: Question, by: User, body: str) -> None:
     )
     if not changed:
         raise MoveRefused(TOO_LATE)
-    _changed(question.session_id)
+    mark_changed(question.session_id)
     log_step(question.session_id, Step.EDIT, by, question.id)
     db.session.expire(question)
+    audit_step(by, AuditAction.QUESTION_CORRECTED, question, {"body": was}, {"body": body})
 
 
 def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
@@ -232,7 +316,10 @@ def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
     db.session.refresh(duplicate, ["state"])
     if not _lock_if(into.id, Q.APPROVED):
         raise MoveRefused(MERGE_REFUSED)
-    duplicate.move_to(Q.MERGED, by, Step.MERGE, f"#{into.id}", merged_into_id=into.id)
+    from community.admin.models import AuditAction
+
+    was = duplicate.move_to(Q.MERGED, by, Step.MERGE, f"#{into.id}", merged_into_id=into.id)
+    audit_question_move(by, AuditAction.QUESTION_MERGED, duplicate, was, merged_into=f"#{into.id}")
     mine = QuestionVote.__table__
     theirs = mine.alias("theirs")
     db.session.execute(
@@ -251,19 +338,39 @@ def merge_question(duplicate: Question, into: Question | int, by: User) -> None:
 
 
 def set_current(question: Question, by: User) -> None:
-    """Put an open question to the deputies now, while the session runs; the previous one stops being current."""
+    """Put an open question to the deputies now, while the session runs; the previous one stops being current. The
+    audit log has it when it changed which question is current."""
+    from community.admin.models import AuditAction
+
+    before = db.session.scalar(
+        select(DialogueSession.current_question_id).where(DialogueSession.id == question.session_id)
+    )
     running = DialogueSession.state.in_((SessionState.LIVE, SessionState.PAUSED))
     if not _lock_if(question.id, Q.APPROVED) or not bump(
         DialogueSession, question.session_id, running, version=1, values={"current_question_id": question.id}
     ):
         raise MoveRefused(TOO_LATE)
     log_step(question.session_id, Step.CURRENT, by, question.id)
+    if before != question.id:
+        audit_step(
+            by, AuditAction.QUESTION_CURRENT, question, {"current": _number(before)}, {"current": f"#{question.id}"}
+        )
     _tell_asker(question, "question_current", by)
 
 
-def clear_current(dialogue: DialogueSession) -> None:
-    """No question is before the deputies now."""
+def _number(question_id: int | None) -> str | None:
+    """A question's number as the log writes it, or None."""
+    return f"#{question_id}" if question_id is not None else None
+
+
+def clear_current(dialogue: DialogueSession, by: User) -> None:
+    """No question is before the deputies now; the audit log has it when one was. Moderators and admins."""
+    from community.admin.models import AuditAction
+
+    was = db.session.scalar(select(DialogueSession.current_question_id).where(DialogueSession.id == dialogue.id))
     bump(DialogueSession, dialogue.id, version=1, values={"current_question_id": None})
+    if was is not None:
+        audit_step(by, AuditAction.CURRENT_CLEARED, dialogue, {"current": _number(was)}, {"current": None})
 
 
 def vote(user: User, question: Question, wanted: bool) -> bool:
@@ -277,95 +384,5 @@ def vote(user: User, question: Question, wanted: bool) -> bool:
         changed = remove_once(QuestionVote, question_id=question.id, user_id=user.id)
     if changed:
         bump(Question, question.id, vote_count=1 if wanted else -1)
-        _changed(question.session_id)
+        mark_changed(question.session_id)
     return True
-
-
-def make_follow_up_pledge(question: Question, by: User, deputy, submission_key: str, source_url: str, **fields):
-    """Record a promised follow-up: a pledge of the deputy, sourced to this session, and the question linked to
-    it. A repeated submission finds the same pledge. Returns the pledge."""
-    from community.pledges.services import add_pledge
-
-    dialogue = question.session
-    pledge, new = add_pledge(
-        deputy,
-        by,
-        submission_key,
-        source_url=source_url,
-        made_on=utcnow().date(),
-        source_description=plain_line(dialogue.title, 300),
-        locality_id=dialogue.locality_id,
-        **fields,
-    )
-    if new or question.pledge_id is None:
-        promise_follow_up(question, by, plain_line(fields.get("title", ""), 1000), pledge.id)
-    return pledge
-
-
-def open_question_to_issue(question: Question, by: User, deputy, category, body: str, submission_key: str):
-    """Turn a question left open into a public local issue addressed to a linked deputy, who answers it
-    officially there. Returns the thread."""
-    from community.threads.services import start_thread
-
-    thread, new = start_thread(
-        by,
-        submission_key,
-        title=plain_line(question.body, 160),
-        body=body,
-        locality_id=question.session.locality_id,
-        category=category,
-        addressed_to_id=deputy.user_id,
-        lang=question.lang,  # the title is the question's
-    )
-    if new:
-        if not update_row(
-            Question, question.id, Question.thread_id.is_(None), Question.state == Q.APPROVED, thread_id=thread.id
-        ):
-            raise MoveRefused(TOO_LATE)
-        _changed(question.session_id)
-        log_step(question.session_id, Step.TO_ISSUE, by, question.id, f"#{thread.id}")
-        db.session.expire(question)
-    return thread
-
-
-def question_to_appeal(question: Question, by: User, deputy, category, submission_key: str, promised: str = ""):
-    """Send a question to a deputy as its asker's public appeal (anonymous if they asked anonymously; they follow
-    it): one left open at a session, or, with what was `promised` in the hall, a follow-up the deputy owes an answer
-    on, already received. One appeal per question, whoever presses first. Raises MoveRefused for a question typed
-    in for someone without an account, or one handled meanwhile. Returns the appeal."""
-    from community.appeals.models import AppealSource
-    from community.appeals.services import acknowledge_appeal, send_appeal
-
-    if question.author is None:
-        raise MoveRefused(TOO_LATE)
-    dialogue = question.session
-    body = f"{question.body}\n\n— {plain_line(dialogue.title, 200)}"
-    appeal, new = send_appeal(
-        question.author,
-        deputy,
-        f"dialogue-{question.id}",  # one appeal per question, from any moderator's form
-        subject=plain_line(question.body, 160),
-        body=body,
-        category=category,
-        locality_id=dialogue.locality_id,
-        public=True,
-        anonymous=question.anonymous,
-        source=AppealSource.DIALOGUE,
-        lang=question.lang,
-    )
-    if not new:
-        return appeal
-    if promised:
-        acknowledge_appeal(appeal, by, note=promised)
-        question.move_to(
-            Q.PROMISED, by, Step.PROMISE, promised, answer_note=promised, answered_at=utcnow(), appeal_id=appeal.id
-        )
-        return appeal
-    if not update_row(
-        Question, question.id, Question.appeal_id.is_(None), Question.state == Q.APPROVED, appeal_id=appeal.id
-    ):
-        raise MoveRefused(TOO_LATE)
-    _changed(question.session_id)
-    log_step(question.session_id, Step.TO_APPEAL, by, question.id, f"#{appeal.id}")
-    db.session.expire(question)
-    return appeal

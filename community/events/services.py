@@ -1,4 +1,5 @@
-"""Event workflows: listing, registering within capacity, the waiting list, cancelling, calendars."""
+"""Event workflows: listing, registering within capacity, the waiting list, cancelling (the month calendar and
+other reads are in queries.py)."""
 
 from dataclasses import dataclass
 
@@ -177,22 +178,59 @@ def promote_waiting(event: Event) -> list[Registration]:
             bump(Event, event.id, going_count=-1)  # someone else moved them; try the next
 
 
-def publish_event(event: Event) -> None:
+def _audit_for_organiser(by: User | None, event: Event, action_name: str, before: dict, after: dict) -> None:
+    """Write a moderator's step on someone else's event to the audit log (the organiser is the account concerned);
+    an organiser's own steps are theirs and stay out of it."""
+    from community.admin.models import AuditAction
+    from community.admin.services import record
+
+    if by is not None and by.id != event.organiser_id:
+        record(by, AuditAction(action_name), f"event:{event.id}", before, after, target_user=event.organiser)
+
+
+def publish_event(event: Event, by: User | None = None) -> None:
     """Make a draft event public; registration opens, and the followers of its locality are told. Publishing it
-    again changes nothing."""
+    again changes nothing. A moderator publishing someone else's event is in the audit log."""
     from community.notifications.follows import tell_new_event
 
     if update_row(Event, event.id, Event.published_at.is_(None), published_at=utcnow()):
         tell_new_event(event)
+        _audit_for_organiser(by, event, "event_published", {"event_state": "draft"}, {"event_state": "published"})
 
 
 # What registrants are told of when it changes.
 WHEN_AND_WHERE = ("starts_at", "ends_at", "locality_id", "address", "room", "online_url")
 
 
-def edit_event(event: Event, **fields) -> None:
+# What the audit log writes of an event a moderator changed.
+EVENT_FIELDS = (
+    "title",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "registration_closes_at",
+    "locality_id",
+    "address",
+    "room",
+    "online_url",
+    "capacity",
+)
+
+
+def _event_values(event: Event) -> dict:
+    """An event's details as the audit log writes them."""
+    values = {name: getattr(event, name) for name in EVENT_FIELDS}
+    return {**values, "deputies": sorted(deputy.name for deputy in event.deputies)}
+
+
+def edit_event(event: Event, by: User | None = None, **fields) -> None:
     """Change an event's details; capacity never drops below the places already taken; those registered are told
-    when its time or place changed."""
+    when its time or place changed. A moderator changing someone else's event is in the audit log, the changed
+    fields before and after."""
+    from community.admin.services import changed_values
+
+    before = _event_values(event) if by is not None and by.id != event.organiser_id else None
     deputies = fields.pop("deputies", None)
     fields["capacity"] = max(fields.get("capacity", event.capacity), event.going_count)
     moved = [name for name in WHEN_AND_WHERE if name in fields and fields[name] != getattr(event, name)]
@@ -210,6 +248,10 @@ def edit_event(event: Event, **fields) -> None:
     db.session.flush()
     promote_waiting(event)
     db.session.expire(event, ["going_count", "waiting_count"])
+    if before is not None:
+        was, now = changed_values(before, _event_values(event))
+        if now:
+            _audit_for_organiser(by, event, "event_edited", was, now)
 
 
 def my_registrations(user) -> list[Registration]:
@@ -225,10 +267,14 @@ def my_registrations(user) -> list[Registration]:
     )
 
 
-def cancel_event(event: Event, reason: str) -> None:
-    """Cancel an event with a reason; registration closes. MoveRefused when it is cancelled already."""
+def cancel_event(event: Event, reason: str, by: User | None = None) -> None:
+    """Cancel an event with a reason; registration closes. MoveRefused when it is cancelled already. A moderator
+    cancelling someone else's event is in the audit log."""
     if not update_row(Event, event.id, Event.cancelled_at.is_(None), cancelled_at=utcnow(), cancel_reason=reason):
         raise MoveRefused(_l("The event has already been cancelled."))
+    _audit_for_organiser(
+        by, event, "event_cancelled", {"event_state": "scheduled"}, {"event_state": "cancelled", "reason": reason}
+    )
     _tell(
         NotificationKind.EVENT_CANCELLED, db.session.scalars(_audience(event)), f"cancelled-{event.id}", event, reason
     )
@@ -290,67 +336,4 @@ def attendance_count(event: Event) -> int:
             )
         )
         or 0
-    )
-
-
-def month_view(filters: EventFilters, year: int, month: int, zone) -> dict:
-    """The weeks of a month (Monday first) with each day's events, in Almaty time, from one query."""
-    import calendar
-    from datetime import date, datetime
-
-    first = datetime(year, month, 1, tzinfo=zone)
-    following = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=zone)
-    statement = (
-        db.select(Event)
-        .options(joinedload(Event.locality))
-        .where(
-            Event.published_at.is_not(None),
-            Event.starts_at >= first,
-            Event.starts_at < following,
-        )
-        .order_by(Event.starts_at, Event.id)
-    )
-    statement = within(statement, Event.locality_id, filters.locality)
-    if filters.kind:
-        statement = statement.where(Event.kind == filters.kind)
-    if filters.organiser:
-        statement = statement.where(Event.organiser_id == filters.organiser.id)
-    by_day: dict[date, list[Event]] = {}
-    for event in db.session.scalars(statement):
-        by_day.setdefault(event.starts_at.astimezone(zone).date(), []).append(event)
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    previous = (year - (month == 1), (month - 2) % 12 + 1)
-    return {
-        "weeks": weeks,
-        "by_day": by_day,
-        "first": first.date(),
-        "month": month,
-        "previous": f"{previous[0]:04d}-{previous[1]:02d}",
-        "next": f"{following.year:04d}-{following.month:02d}",
-        "events": [event for day in sorted(by_day) for event in by_day[day]],
-    }
-
-
-def organisers() -> list[User]:
-    """People who have organised published events, for the list's filter."""
-    return list(
-        db.session.scalars(
-            db.select(User)
-            .where(User.id.in_(db.select(Event.organiser_id).where(Event.published_at.is_not(None))))
-            .order_by(User.display_name)
-        )
-    )
-
-
-def recent_and_upcoming_events(days: int = 60) -> list[Event]:
-    """Published events from the last weeks and to come, soonest first, for linking a dialogue session."""
-    from datetime import timedelta
-
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .where(Event.published_at.is_not(None), Event.starts_at >= utcnow() - timedelta(days=days))
-            .order_by(Event.starts_at, Event.id)
-            .limit(200)
-        )
     )

@@ -22,6 +22,7 @@ from community.core.urls import absolute_url, site_host
 from community.events import bp
 from community.events.forms import AttendanceForm, EventForm, ReportForm
 from community.events.models import EventKind, RegistrationState
+from community.events.queries import month_view, organisers
 from community.events.receptions import open_slots, own_slot, reception_slots
 from community.events.services import (
     EventFilters,
@@ -34,8 +35,6 @@ from community.events.services import (
     event_page,
     filtered_events,
     mark_attendance,
-    month_view,
-    organisers,
     publish_event,
     register,
     registrants,
@@ -216,11 +215,11 @@ def edit(event_id: int):
     )
     form.load_choices(all_deputies())
     if form.validate_on_submit():
-        edit_event(event, **_event_fields(form))
+        edit_event(event, current_user, **_event_fields(form))
         if form.slot_minutes.data:
             open_slots(event, form.slot_minutes.data)
         if form.publish.data:
-            publish_event(event)
+            publish_event(event, current_user)
         db.session.commit()
         flash(_("The event is saved."), "success")
         return redirect_to(url_for("events.show", event_id=event.id))
@@ -233,7 +232,7 @@ def publish(event_id: int):
     """Publish a draft so residents can see it and register: its organiser, moderators and admins."""
     event = event_or_404(event_id, current_user)
     ensure(can_manage_event(current_user, event))
-    publish_event(event)
+    publish_event(event, current_user)
     db.session.commit()
     flash(_("The event is published."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))
@@ -247,7 +246,7 @@ def cancel(event_id: int):
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("events/show.html", status=INVALID, **_event_context(event, reason_form=form))
-    cancel_event(event, form.reason.data)
+    cancel_event(event, form.reason.data, current_user)
     db.session.commit()
     flash(_("The event is cancelled."), "success")
     return redirect_to(url_for("events.show", event_id=event.id))

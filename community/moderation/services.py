@@ -1,4 +1,5 @@
-"""Moderation workflows: flagging, the queue, hiding and restoring, locking, pinning, suspending."""
+"""Moderation workflows: flagging, the queue, hiding and restoring, locking, pinning, closing, suspending; each
+moderator's action goes to the public log and to the audit log."""
 
 from datetime import timedelta
 from itertools import groupby
@@ -9,6 +10,8 @@ from sqlalchemy import func, update
 from sqlalchemy.orm import joinedload
 
 from community.accounts.models import User
+from community.admin.models import AuditAction
+from community.admin.services import plain, record, user_subject
 from community.core.db import utcnow
 from community.core.writes import add_once, bump, update_row
 from community.extensions import db
@@ -82,8 +85,9 @@ def _hide(item: Thread | Comment, moderator: User | None, reason: str) -> bool:
     return hidden
 
 
-def _restore(item: Thread | Comment) -> None:
-    """Show a hidden item again by a guarded write, keeping its thread's comment count."""
+def _restore(item: Thread | Comment) -> bool:
+    """Show a hidden item again by a guarded write, keeping its thread's comment count; False when it was shown
+    already (by another request too)."""
     model = type(item)
     shown = update_row(
         model, item.id, model.hidden_at.is_not(None), hidden_at=None, hidden_by_id=None, hidden_reason=""
@@ -92,6 +96,7 @@ def _restore(item: Thread | Comment) -> None:
         bump(Thread, item.thread_id, comment_count=1)
     if shown:
         _tell_author(item, NotificationKind.RESTORED, None, "")
+    return shown
 
 
 def _tell_author(item: Thread | Comment, kind, moderator: User | None, reason: str) -> None:
@@ -105,47 +110,89 @@ def _tell_author(item: Thread | Comment, kind, moderator: User | None, reason: s
     notify([item.author_id], kind, key, actor_id=moderator.id if moderator else None, excerpt=reason, **refs)
 
 
-def _resolve_flags(thread: Thread, comment: Comment | None) -> None:
-    db.session.execute(
+def _resolve_flags(thread: Thread, comment: Comment | None) -> int:
+    """Settle the open reports on an item; how many there were."""
+    return db.session.execute(
         update(Flag)
         .where(
             Flag.thread_id == thread.id, Flag.comment_id == (comment.id if comment else 0), Flag.resolved_at.is_(None)
         )
         .values(resolved_at=utcnow())
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
+
+
+def _visibility(item: Thread | Comment) -> dict:
+    """Whether an item is shown, and why it is hidden, as the audit log writes it."""
+    return {"visibility": "hidden", "reason": item.hidden_reason} if item.is_hidden else {"visibility": "shown"}
+
+
+# The audit log's name for each action, on a thread and on a comment.
+AUDITED = {
+    Action.HIDE: (AuditAction.THREAD_HIDDEN, AuditAction.COMMENT_HIDDEN),
+    Action.RESTORE: (AuditAction.THREAD_RESTORED, AuditAction.COMMENT_RESTORED),
+    Action.DISMISS: (AuditAction.FLAGS_DISMISSED, AuditAction.FLAGS_DISMISSED),
+    Action.LOCK: (AuditAction.THREAD_LOCKED, None),
+    Action.UNLOCK: (AuditAction.THREAD_UNLOCKED, None),
+    Action.PIN: (AuditAction.THREAD_PINNED, None),
+    Action.UNPIN: (AuditAction.THREAD_UNPINNED, None),
+    Action.CLOSE: (AuditAction.THREAD_CLOSED, None),
+    Action.REOPEN: (AuditAction.THREAD_REOPENED, None),
+}
 
 
 def moderate(moderator: User, action: Action, reason: str, thread: Thread, comment: Comment | None = None) -> None:
-    """Apply a moderator's action to a thread or comment and log it; reports on the item are settled."""
+    """Apply a moderator's action to a thread or comment and log it, in public and in the audit log (there only
+    when it changed something: a repeated submission is in the public log twice, in the audit log once); reports
+    on the item are settled. Closing and reopening raise MoveRefused when the thread cannot move so."""
     item = comment or thread
+    before = _visibility(item)
+    after: dict = {}
     if action is Action.HIDE:
         if not _hide(item, moderator, reason):
             item.hide(moderator.id, reason)  # hidden already: the moderator's reason replaces the earlier one
+        after = {"visibility": "hidden", "reason": reason}
     elif action is Action.RESTORE:
-        _restore(item)
+        after = {"visibility": "shown"} if _restore(item) else before
     elif action is Action.DISMISS:
-        if item.is_hidden and item.hidden_by_id is None:
-            _restore(item)  # hidden by reports alone: dismissing them brings it back
-    elif action is Action.LOCK:
-        thread.locked_at = utcnow()
-    elif action is Action.UNLOCK:
-        thread.locked_at = None
-    elif action is Action.CLOSE:
-        thread.move_to(ThreadState.CLOSED, moderator, reason)
-    elif action is Action.PIN:
-        thread.pinned_at = utcnow()
-    elif action is Action.UNPIN:
-        thread.pinned_at = None
+        restored = item.is_hidden and item.hidden_by_id is None and _restore(item)
+        after = {"visibility": "shown"} if restored else before  # hidden by reports alone: dismissing brings it back
+    elif action in (Action.LOCK, Action.UNLOCK):
+        before = {"lock": "locked" if thread.locked_at is not None else "unlocked"}
+        thread.locked_at = utcnow() if action is Action.LOCK else None
+        after = {"lock": "locked" if action is Action.LOCK else "unlocked"}
+    elif action in (Action.PIN, Action.UNPIN):
+        before = {"pin": "pinned" if thread.pinned_at is not None else "unpinned"}
+        thread.pinned_at = utcnow() if action is Action.PIN else None
+        after = {"pin": "pinned" if action is Action.PIN else "unpinned"}
+    elif action in (Action.CLOSE, Action.REOPEN):
+        new_state = ThreadState.CLOSED if action is Action.CLOSE else ThreadState.OPEN
+        change = thread.move_to(new_state, moderator, reason)
+        before, after = {"thread_state": change.old_state.value}, {"thread_state": new_state.value}
     if action in (Action.HIDE, Action.RESTORE, Action.DISMISS):
-        _resolve_flags(thread, comment)
+        settled = _resolve_flags(thread, comment)
+        if settled:
+            before, after = {**before, "flags": settled}, {**after, "flags": 0}
     record_action(moderator, action, reason, thread=thread, comment=comment)
+    audited = AUDITED.get(action, (None, None))[1 if comment else 0]
+    if audited is not None and before != after:
+        subject = f"comment:{comment.id}" if comment else f"thread:{thread.id}"
+        record(moderator, audited, subject, before, {"reason": reason, **after}, target_user=item.author)
 
 
 def suspend(moderator: User, user: User, days: int, reason: str) -> None:
-    """Keep a user from posting for some days, and log it."""
+    """Keep a user from posting for some days, and log it, in public and in the audit log."""
+    was = user.suspended_until if user.is_suspended else None
     user.suspended_until = utcnow() + timedelta(days=days)
     record_action(moderator, Action.SUSPEND, reason, user=user, until=user.suspended_until)
+    record(
+        moderator,
+        AuditAction.USER_SUSPENDED,
+        user_subject(user),
+        {"until": plain(was)},
+        {"until": plain(user.suspended_until), "days": days, "reason": reason},
+        target_user=user,
+    )
 
 
 def queue() -> list[dict]:

@@ -29,12 +29,25 @@ def latest_update_or_refuse(pledge: Pledge) -> PledgeUpdate:
     return latest
 
 
-def add_pledge(deputy: Deputy, by: User, submission_key: str, **fields) -> tuple[Pledge, bool]:
-    """Add a pledge with its source once per submission key; returns it and whether it is new. Flushes."""
+def _audit(by: User, action_name: str, pledge: Pledge, before: dict | None, after: dict) -> None:
+    """Write a moderator's step on a deputy's pledge to the audit log; the deputy's account is the one concerned."""
+    from community.admin.models import AuditAction  # the admin's models know the pledges'
+    from community.admin.services import record
+
+    deputy = db.session.get(Deputy, pledge.deputy_id)
+    record(by, AuditAction(action_name), f"pledge:{pledge.id}", before, after, target_user=deputy.user)
+
+
+def add_pledge(deputy: Deputy, by: User, submission_key: str, audited: bool = True, **fields) -> tuple[Pledge, bool]:
+    """Add a pledge with its source once per submission key; returns it and whether it is new. One added by
+    someone else than the deputy (a moderator) is in the audit log, unless the caller's own entry says it
+    (`audited` False). Flushes."""
     pledge = Pledge(deputy_id=deputy.id, created_by_id=by.id, submission_key=submission_key, **fields)
     pledge, new = insert_once(pledge, deputy_id=deputy.id, submission_key=submission_key)
     if new:
         _open_discussion(pledge, by)
+        if audited and deputy.user_id != by.id:
+            _audit(by, "pledge_added_on_behalf", pledge, None, {"title": pledge.title, "deputy": deputy.name})
     return pledge, new
 
 
@@ -60,20 +73,40 @@ def publish_update(pledge: Pledge, author: User, *args, **kwargs) -> PledgeUpdat
     from community.notifications.follows import tell_pledge_update  # the notifications know the pledges
 
     entry = pledge.record_update(author, *args, **kwargs)
+    if entry.on_behalf:
+        before = {"status": entry.old_status.value}
+        _audit(
+            author,
+            "pledge_updated_on_behalf",
+            pledge,
+            before,
+            {"status": entry.new_status.value, "progress": entry.progress},
+        )
     tell_pledge_update(pledge, entry)
     return entry
 
 
 def check_update(moderator: User, entry: PledgeUpdate, verified: bool, note: str) -> UpdateCheck:
     """Record a moderator's verdict on an update (the newest verdict is the one shown) and tell the followers of
-    the pledge and of its deputy. Flushes."""
+    the pledge and of its deputy, and write it to the audit log with the verdict it supersedes. Flushes."""
     from community.notifications.follows import tell_update_checked
 
+    latest = db.session.scalar(
+        db.select(UpdateCheck).where(UpdateCheck.update_id == entry.id).order_by(UpdateCheck.id.desc()).limit(1)
+    )
     check = UpdateCheck(update_id=entry.id, moderator_id=moderator.id, verified=verified, note=note)
     db.session.add(check)
     db.session.flush()
+    before = {"verdict": _verdict(latest.verified), "note": latest.note} if latest is not None else {"verdict": None}
+    after = {"update": f"#{entry.id}", "verdict": _verdict(verified), "note": note}
+    _audit(moderator, "pledge_update_checked", entry.pledge, before, after)
     tell_update_checked(entry.pledge, entry, check)
     return check
+
+
+def _verdict(verified: bool) -> str:
+    """A check's verdict as the audit log writes it."""
+    return "verified" if verified else "not_verified"
 
 
 def react(user: User, entry: PledgeUpdate, confirms: bool, reason: str) -> bool:

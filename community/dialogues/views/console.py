@@ -39,7 +39,7 @@ from community.dialogues.services import (
     set_current,
 )
 from community.dialogues.views import live
-from community.events.services import recent_and_upcoming_events
+from community.events.queries import recent_and_upcoming_events
 from community.extensions import db, limiter
 from community.pledges.queries import all_deputies
 
@@ -108,7 +108,7 @@ def edit(session_id: int):
         premoderation=dialogue.premoderation,
     )
     if form.validate_on_submit():
-        edit_session(dialogue, **_session_fields(form))
+        edit_session(dialogue, current_user, **_session_fields(form))
         db.session.commit()
         flash(_("The dialogue session is saved."), "success")
         return redirect_to(url_for("dialogues.console", session_id=dialogue.id))
@@ -228,7 +228,7 @@ def hall_question(session_id: int):
 def clear(session_id: int):
     """Take the current question off the screen without answering it: moderators and admins."""
     dialogue = _moderated_session(session_id)
-    clear_current(dialogue)
+    clear_current(dialogue, current_user)
     db.session.commit()
     return _back_to_console(session_id)
 

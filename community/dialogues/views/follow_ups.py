@@ -12,10 +12,10 @@ from community.core.permissions import can_run_dialogues, ensure
 from community.core.states import MoveRefused
 from community.core.urls import absolute_url
 from community.dialogues import bp
+from community.dialogues.follow_ups import make_follow_up_pledge, open_question_to_issue, question_to_appeal
 from community.dialogues.forms import FollowUpForm, IssueForm, PromiseForm
 from community.dialogues.models import QuestionState
 from community.dialogues.queries import question_or_404
-from community.dialogues.services import make_follow_up_pledge, open_question_to_issue, question_to_appeal
 from community.dialogues.views.console import INVALID, moderation_limit, question_being_moderated, refused_on_console
 from community.extensions import db
 from community.pledges.models import Deputy, PledgeCategory
