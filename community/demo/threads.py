@@ -8,8 +8,9 @@ from community.demo.more_issues import MORE_ISSUES
 from community.moderation.models import Action, FlagReason
 from community.moderation.services import flag, record_action
 from community.places.models import Locality
+from community.threads.marks import support_thread
 from community.threads.models import ThreadState
-from community.threads.services import add_comment, start_thread, support_thread
+from community.threads.services import add_comment, start_thread
 
 THREADS = ISSUES + MORE_ISSUES
 

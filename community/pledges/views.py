@@ -108,7 +108,7 @@ def _pledge_context(pledge, update_form=None, check_form=None, dispute_form=None
     form = update_form or PledgeUpdateForm(
         formdata=None, data={"status": pledge.status.value, "progress": pledge.progress}
     )
-    from community.threads.services import viewer_marks
+    from community.threads.marks import viewer_marks
 
     discussion = discussion_of(pledge)
     return {

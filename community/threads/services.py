@@ -1,4 +1,5 @@
-"""Thread workflows: listing, starting, commenting, supporting, answering and state changes."""
+"""Thread workflows: listing, starting, commenting, answering and state changes (supports and follows are in
+marks.py)."""
 
 from dataclasses import dataclass
 
@@ -12,18 +13,16 @@ from community.core.lists import Keyset, ListFilters, capped_count, choice_arg, 
 from community.core.permissions import Role, can_see_hidden
 from community.core.states import MoveRefused
 from community.core.text import search_text, slugify
-from community.core.writes import add_once, bump, insert_once, remove_once, update_row
+from community.core.writes import bump, insert_once, update_row
 from community.extensions import db
 from community.places.models import Locality
 from community.places.services import locality_arg, within
+from community.threads.marks import follow_thread
 from community.threads.models import (
     Category,
     Comment,
-    CommentSupport,
     Thread,
-    ThreadFollow,
     ThreadState,
-    ThreadSupport,
 )
 
 THREADS_PER_PAGE = 20
@@ -332,66 +331,28 @@ def post_official_answer(thread: Thread, by: User, body: str, submission_key: st
     return answer
 
 
-def _mark_once(row, counted, row_id: int, counter: str) -> None:
-    """Insert a once-per-user row and raise the kept counter only if the row is new."""
-    if add_once(row):
-        bump(counted, row_id, **{counter: 1})
+def resolve_thread(thread: Thread, by: User) -> None:
+    """Mark a thread resolved (Thread.move_to, whose refusals these are): its author, or a moderator, whose move on
+    someone else's issue also goes to the audit log."""
+    from community.admin.models import AuditAction
+    from community.admin.services import record
+    from community.core.permissions import can_moderate
+
+    change = thread.move_to(ThreadState.RESOLVED, by)
+    if can_moderate(by) and thread.author_id != by.id:
+        before, after = {"thread_state": change.old_state.value}, {"thread_state": ThreadState.RESOLVED.value}
+        record(by, AuditAction.THREAD_RESOLVED, f"thread:{thread.id}", before, after, target_user=thread.author)
 
 
-def _unmark(model, counted, row_id: int, counter: str, **keys) -> None:
-    """Delete a once-per-user row and lower the kept counter only if a row went away."""
-    if remove_once(model, **keys):
-        bump(counted, row_id, **{counter: -1})
+def close_or_reopen_thread(thread: Thread, by: User, reopening: bool, reason: str) -> None:
+    """Close a thread with a reason, or reopen it. A moderator's move goes to the public moderation log and the
+    audit log (moderation/services.py `moderate`); the author reopening their resolved issue is in the thread's
+    history only. Raises MoveRefused when the thread cannot move so."""
+    from community.core.permissions import can_moderate
+    from community.moderation.models import Action
+    from community.moderation.services import moderate
 
-
-def support_thread(user: User, thread: Thread) -> None:
-    """Support a thread once; repeating it changes nothing."""
-    _mark_once(ThreadSupport(user_id=user.id, thread_id=thread.id), Thread, thread.id, "support_count")
-
-
-def withdraw_thread_support(user: User, thread: Thread) -> None:
-    """Take a support back; repeating it changes nothing."""
-    _unmark(ThreadSupport, Thread, thread.id, "support_count", user_id=user.id, thread_id=thread.id)
-
-
-def support_comment(user: User, comment: Comment) -> None:
-    """Support a comment once; repeating it changes nothing."""
-    _mark_once(CommentSupport(user_id=user.id, comment_id=comment.id), Comment, comment.id, "support_count")
-
-
-def withdraw_comment_support(user: User, comment: Comment) -> None:
-    """Take a comment support back; repeating it changes nothing."""
-    _unmark(CommentSupport, Comment, comment.id, "support_count", user_id=user.id, comment_id=comment.id)
-
-
-def follow_thread(user: User, thread: Thread) -> None:
-    """Follow a thread once."""
-    _mark_once(ThreadFollow(user_id=user.id, thread_id=thread.id), Thread, thread.id, "follower_count")
-
-
-def unfollow_thread(user: User, thread: Thread) -> None:
-    """Stop following a thread."""
-    _unmark(ThreadFollow, Thread, thread.id, "follower_count", user_id=user.id, thread_id=thread.id)
-
-
-def viewer_marks(user, thread: Thread, comments: list[Comment]) -> dict:
-    """What the viewer has done here: supported the thread, which comments, following; two queries at most."""
-    if not getattr(user, "is_authenticated", False):
-        return {"supports_thread": False, "follows": False, "supported_comments": set()}
-    supports_thread, follows = db.session.execute(
-        db.select(
-            db.select(ThreadSupport.user_id).filter_by(user_id=user.id, thread_id=thread.id).exists(),
-            db.select(ThreadFollow.user_id).filter_by(user_id=user.id, thread_id=thread.id).exists(),
-        )
-    ).one()
-    supported = set()
-    if comments:
-        supported = set(
-            db.session.scalars(
-                db.select(CommentSupport.comment_id).where(
-                    CommentSupport.user_id == user.id,
-                    CommentSupport.comment_id.in_([comment.id for comment in comments]),
-                )
-            )
-        )
-    return {"supports_thread": supports_thread, "follows": follows, "supported_comments": supported}
+    if can_moderate(by):
+        moderate(by, Action.REOPEN if reopening else Action.CLOSE, reason, thread)
+    else:
+        thread.move_to(ThreadState.OPEN if reopening else ThreadState.CLOSED, by, reason)

@@ -14,8 +14,8 @@ from community.events.services import register
 from community.extensions import db
 from community.moderation.models import Action, ModerationAction
 from community.moderation.services import moderate
+from community.threads.marks import follow_thread, support_thread
 from community.threads.models import Comment, Thread
-from community.threads.services import follow_thread, support_thread
 from tests.factories import PASSWORD, create_comment, create_event, create_thread
 
 DELETED = {"en": "Deleted user", "ru": "Удалённый пользователь", "kk": "Жойылған пайдаланушы"}

@@ -14,7 +14,7 @@ from community.extensions import db
 from community.moderation.models import Action, FlagReason
 from community.moderation.services import flag
 from community.moderation.services import moderate as moderator_acts
-from community.threads.services import follow_thread, support_comment, support_thread
+from community.threads.marks import follow_thread, support_comment, support_thread
 from tests.factories import PASSWORD, create_comment, create_dialogue, create_event, create_thread, create_user
 from tests.test_query_counts import counted_queries
 

@@ -8,7 +8,7 @@ from community.core.pagecache import PARTS
 from community.extensions import db
 from community.moderation.models import Action
 from community.moderation.services import moderate, suspend
-from community.threads.services import support_comment
+from community.threads.marks import support_comment
 from tests.factories import create_comment
 
 META_TOKEN = re.compile(r'name="csrf-token" content="([^"]+)"')

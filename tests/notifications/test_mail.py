@@ -17,7 +17,8 @@ from community.moderation.services import moderate
 from community.notifications.delivery import run_pass
 from community.notifications.models import EmailFrequency, Notification, NotificationKind
 from community.notifications.services import choose_frequencies, notify
-from community.threads.services import add_comment, follow_thread
+from community.threads.marks import follow_thread
+from community.threads.services import add_comment
 from tests.concurrency import run_at_once
 from tests.factories import create_comment, create_thread, create_user
 

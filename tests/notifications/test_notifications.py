@@ -9,7 +9,8 @@ from community.extensions import db
 from community.moderation.models import Action
 from community.moderation.services import moderate
 from community.notifications.models import Notification, NotificationKind
-from community.threads.services import add_comment, follow_thread, post_official_answer
+from community.threads.marks import follow_thread
+from community.threads.services import add_comment, post_official_answer
 from tests.factories import create_appeal, create_comment, create_event, create_thread, create_user
 
 HTMX = {"HX-Request": "true"}

@@ -16,7 +16,8 @@ from community.moderation.services import moderate
 from community.notifications.delivery import run_pass
 from community.notifications.models import Notification
 from community.notifications.queries import notification_page
-from community.threads.services import add_comment, follow_thread, post_official_answer
+from community.threads.marks import follow_thread
+from community.threads.services import add_comment, post_official_answer
 from tests.factories import create_appeal, create_comment, create_event, create_thread, create_user
 
 

@@ -2,7 +2,7 @@
 most supported issues, the pledges' figures and the deputies, for that locality and the places within it."""
 
 from community.extensions import db
-from community.threads.services import support_thread
+from community.threads.marks import support_thread
 from tests.factories import create_comment, create_dialogue, create_event, create_thread
 
 

@@ -1,8 +1,8 @@
 """Supports: once per user, toggled in place, counts kept right under concurrency."""
 
 from community.extensions import db
+from community.threads.marks import support_thread
 from community.threads.models import Comment, CommentSupport, Thread, ThreadSupport
-from community.threads.services import support_thread
 from tests.concurrency import post_at_once, run_at_once
 from tests.factories import create_comment, create_user
 

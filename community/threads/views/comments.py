@@ -21,6 +21,7 @@ from community.core.security import action_limit, made_new_post, posting_limit, 
 from community.extensions import db, limiter
 from community.threads import bp
 from community.threads.forms import CommentEditForm, CommentForm
+from community.threads.marks import support_comment, viewer_marks, withdraw_comment_support
 from community.threads.services import (
     add_comment,
     comment_for,
@@ -29,10 +30,7 @@ from community.threads.services import (
     page_of,
     post_official_answer,
     replies_page,
-    support_comment,
     thread_for,
-    viewer_marks,
-    withdraw_comment_support,
 )
 from community.threads.views.pages import INVALID, thread_context, toggle_and_answer
 

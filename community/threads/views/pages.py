@@ -13,7 +13,6 @@ from community.core.permissions import (
     can_close_thread,
     can_edit_thread,
     can_follow,
-    can_moderate,
     can_reopen_thread,
     can_resolve_thread,
     can_start_thread,
@@ -25,24 +24,28 @@ from community.extensions import db, limiter
 from community.places.services import all_localities, tree_order
 from community.threads import bp
 from community.threads.forms import CommentForm, ThreadEditForm, ThreadForm
-from community.threads.models import Category, ThreadState
-from community.threads.services import (
-    ThreadFilters,
-    comments_page,
-    deputies,
-    edit_thread,
+from community.threads.marks import (
     follow_thread,
-    official_answers,
-    ordered_threads,
-    pinned_threads,
-    start_thread,
     support_thread,
-    thread_for,
-    thread_page,
-    threads_found,
     unfollow_thread,
     viewer_marks,
     withdraw_thread_support,
+)
+from community.threads.models import Category, ThreadState
+from community.threads.services import (
+    ThreadFilters,
+    close_or_reopen_thread,
+    comments_page,
+    deputies,
+    edit_thread,
+    official_answers,
+    ordered_threads,
+    pinned_threads,
+    resolve_thread,
+    start_thread,
+    thread_for,
+    thread_page,
+    threads_found,
 )
 
 FEED_LENGTH = 20
@@ -222,7 +225,7 @@ def resolve(thread_id: int):
     """Mark a thread resolved: its author or a moderator."""
     thread = thread_for(thread_id, current_user)
     ensure(can_resolve_thread(current_user, thread))
-    thread.move_to(ThreadState.RESOLVED, current_user)
+    resolve_thread(thread, current_user)
     db.session.commit()
     flash(_("The issue is marked resolved."), "success")
     return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
@@ -231,21 +234,15 @@ def resolve(thread_id: int):
 @bp.post("/threads/<int:thread_id>/close", endpoint="close")
 @bp.post("/threads/<int:thread_id>/reopen", endpoint="reopen")
 def close_or_reopen(thread_id: int):
-    """Close a thread with a reason, or reopen it: moderators (the move goes in the moderation log), or the author
-    reopening their resolved issue (in the thread's history, with the reason)."""
-    from community.moderation.models import Action
-    from community.moderation.services import record_action
-
+    """Close a thread with a reason, or reopen it: moderators (the move goes in the moderation log and the audit
+    log), or the author reopening their resolved issue (in the thread's history, with the reason)."""
     thread = thread_for(thread_id, current_user)
     reopening = request.endpoint.endswith(".reopen")
     ensure(can_reopen_thread(current_user, thread) if reopening else can_close_thread(current_user, thread))
     form = ReasonForm()
     if not form.validate_on_submit():
         return render("threads/show.html", status=INVALID, **thread_context(thread, 1, reason_form=form))
-    new_state = ThreadState.OPEN if reopening else ThreadState.CLOSED
-    thread.move_to(new_state, current_user, form.reason.data)
-    if can_moderate(current_user):
-        record_action(current_user, Action.REOPEN if reopening else Action.CLOSE, form.reason.data, thread=thread)
+    close_or_reopen_thread(thread, current_user, reopening, form.reason.data)
     db.session.commit()
     flash(_("The issue is reopened.") if reopening else _("The issue is closed."), "success")
     return redirect_to(url_for("threads.show", thread_id=thread.id, slug=thread.slug))
