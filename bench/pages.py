@@ -644,6 +644,12 @@ def sign_in(port: int, thread_id: int, account: tuple[str, str] = RESIDENT) -> d
     values = {"csrf_token": token.group(1), "email": email, "password": password}
     status, headers, body = _post_form(port, "/auth/login", cookies, values)
     if status == 303 and "/auth/two-factor/code" in headers.get("Location", ""):
+        cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+        status, headers, body = fetch(port, "GET", "/auth/two-factor/code", {"Cookie": cookie})
+        keep_cookies(cookies, headers)
+        token = CSRF_META.search(body.decode())  # the password step began a new session, with a new token
+        if status != 200 or not token:
+            raise BenchError(f"GET /auth/two-factor/code answered {status} without a CSRF token.")
         code = {"csrf_token": token.group(1), "code": pyotp.TOTP(DEMO_TWO_FACTOR_KEY).now()}
         status, headers, body = _post_form(port, "/auth/two-factor/code", cookies, code)
     if status != 303:

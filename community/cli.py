@@ -1,7 +1,7 @@
-"""Command-line tasks: `flask demo`, `flask users …`, `flask deputies …`, `flask translate …`, `flask mail …`,
-`flask text …`, `flask notifications …`."""
+"""Command-line tasks: `flask demo`, `flask translate …`, `flask mail …`, `flask text …`, `flask notifications …`;
+and the administration's `flask users …`, `flask sessions …`, `flask deputies …` and `flask localities …`
+(community/admin/commands.py)."""
 
-import secrets
 import subprocess  # nosec B404
 import sys
 from pathlib import Path
@@ -11,209 +11,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
-from community.core.permissions import Role
 from community.extensions import db
 
-ROLE_NAMES = [role.value for role in Role]
 TRANSLATIONS = Path(__file__).parent / "translations"
 ROOT = Path(__file__).parent.parent
 
-users_cli = AppGroup("users", help="Manage accounts and roles.")
-deputies_cli = AppGroup("deputies", help="Create and edit deputy profiles, link them to accounts.")
 translate_cli = AppGroup("translate", help="Extract, update and compile the kk, ru and en catalogs.")
 mail_cli = AppGroup("mail", help="Deliver queued e-mail.")
 notifications_cli = AppGroup("notifications", help="Remind, mail notifications and digests, send the outbox.")
 text_cli = AppGroup("text", help="Users' stored text.")
-
-
-def _user_or_exit(email: str):
-    from community.accounts.services import user_by_email
-
-    user = user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"No account uses {email}.")
-    return user
-
-
-@users_cli.command("create")
-@click.argument("email")
-@click.option("--role", type=click.Choice(ROLE_NAMES), default="resident", show_default=True)
-@click.option("--name", "display_name", default=None, help="Name shown to others (default: the part before @).")
-@click.option("--password", default=None, help="Password; a random one is made and printed when omitted.")
-def create_user_command(email: str, role: str, display_name: str | None, password: str | None) -> None:
-    """Create an account with a role; prints the password when one was generated."""
-    from community.accounts.services import EmailTaken, create_user
-
-    generated = password is None
-    password = password or secrets.token_urlsafe(12)
-    try:
-        user = create_user(email, display_name or email.split("@")[0], password, role=Role(role))
-    except EmailTaken as error:
-        raise click.ClickException(f"{email} already has an account.") from error
-    db.session.commit()
-    click.echo(f"Created {user.email} as {role}." + (f" Password: {password}" if generated else ""))
-
-
-@users_cli.command("set-role")
-@click.argument("email")
-@click.argument("role", type=click.Choice(ROLE_NAMES))
-def set_role_command(email: str, role: str) -> None:
-    """Give an existing account a role; written to the audit log as the command line's."""
-    from community.admin.services import change_role
-
-    changed = _administer(change_role, _user_or_exit(email), Role(role))
-    click.echo(f"{email} is now {role}." if changed else f"{email} is {role} already.")
-
-
-@users_cli.command("disable")
-@click.argument("email")
-def disable_command(email: str) -> None:
-    """Disable an account and sign it out everywhere; written to the audit log."""
-    from community.admin.services import disable_account
-
-    changed = _administer(disable_account, _user_or_exit(email))
-    click.echo(f"{email} is disabled and signed out everywhere." if changed else f"{email} is disabled already.")
-
-
-@users_cli.command("enable")
-@click.argument("email")
-def enable_command(email: str) -> None:
-    """Let a disabled account sign in again; written to the audit log."""
-    from community.admin.services import enable_account
-
-    changed = _administer(enable_account, _user_or_exit(email))
-    click.echo(f"{email} is enabled." if changed else f"{email} was not disabled.")
-
-
-def _administer(action, *args, **kwargs):
-    """Run an admin service as the command line (no actor), with its messages in English, and commit; returns
-    what the service returned (whether it changed anything, or what it made); a refusal is the command's error."""
-    from flask_babel import force_locale
-
-    from community.admin.services import AdminRefused, LinkTaken
-
-    with force_locale("en"):
-        try:
-            changed = action(None, *args, **kwargs)
-        except AdminRefused as error:
-            db.session.rollback()
-            hint = " Add --force to take it." if isinstance(error, LinkTaken) else ""
-            raise click.ClickException(str(error) + hint) from error
-    db.session.commit()
-    return changed
-
-
-def _deputy_or_exit(deputy_id: int):
-    from community.pledges.models import Deputy
-
-    deputy = db.session.get(Deputy, deputy_id)
-    if deputy is None:
-        raise click.ClickException(f"No deputy with id {deputy_id}.")
-    return deputy
-
-
-@deputies_cli.command("link")
-@click.argument("deputy_id", type=int)
-@click.argument("email")
-@click.option("--force", is_flag=True, help="Take the profile from the account it is linked to now.")
-def link_deputy_command(deputy_id: int, email: str, force: bool) -> None:
-    """Link a deputy profile to an account, which gets the deputy role; refuses to take it from another account
-    without --force. Written to the audit log."""
-    from community.admin.services import link_deputy
-
-    deputy = _deputy_or_exit(deputy_id)
-    changed = _administer(link_deputy, deputy, _user_or_exit(email), force=force)
-    click.echo(f"{deputy.name} is linked to {email}." if changed else f"{deputy.name} is linked to {email} already.")
-
-
-def _locality_or_exit(slug: str):
-    from community.places.models import Locality
-
-    locality = db.session.scalar(db.select(Locality).filter_by(slug=slug))
-    if locality is None:
-        raise click.ClickException(f"No locality with the slug {slug}.")
-    return locality
-
-
-COUNCIL_NAMES = ["mazhilis", "region", "district"]
-
-
-def _profile_options(command):
-    """The options of `deputies create` and `deputies edit`: every field of a profile an admin writes."""
-    texts = ("constituency", "party-kk", "party-ru", "party-en", "biography", "reception-hours", "reception-place")
-    for name in reversed(texts):
-        command = click.option(f"--{name}", default=None, help=f"The profile's {name.replace('-', ' ')}.")(command)
-    command = click.option(
-        "--locality", "localities", multiple=True, metavar="SLUG", help="A constituency locality (repeat for more)."
-    )(command)
-    command = click.option("--district", default=None, metavar="SLUG", help="The district's slug ('' for none).")(
-        command
-    )
-    return command
-
-
-def _profile_fields(given: dict) -> dict:
-    """The fields the options gave, as the admin services take them (places looked up, texts made storable)."""
-    from community.core.text import storable
-    from community.pledges.models import Council
-
-    fields = {}
-    for name, value in given.items():
-        if value is None or (name == "localities" and not value):
-            continue
-        if name == "council":
-            fields[name] = Council(value)
-        elif name == "district":
-            fields[name] = _locality_or_exit(value) if value else None
-        elif name == "localities":
-            fields[name] = [_locality_or_exit(slug) for slug in dict.fromkeys(value)]
-        else:
-            fields[name] = storable(value).strip() if isinstance(value, str) else value
-    return fields
-
-
-@deputies_cli.command("create")
-@click.argument("name")
-@click.option("--council", type=click.Choice(COUNCIL_NAMES), required=True)
-@click.option("--term-start", type=int, required=True, help="The year the term starts.")
-@click.option("--term-end", type=int, required=True, help="The year the term ends.")
-@_profile_options
-def create_deputy_command(**given) -> None:
-    """Add a deputy profile; written to the audit log, as the admin page's form does."""
-    from community.admin.services import create_deputy
-
-    deputy = _administer(create_deputy, **_profile_fields(given))
-    click.echo(f"Created the profile of {deputy.name}: deputy {deputy.id}.")
-
-
-@deputies_cli.command("edit")
-@click.argument("deputy_id", type=int)
-@click.option("--name", default=None)
-@click.option("--council", type=click.Choice(COUNCIL_NAMES), default=None)
-@click.option("--term-start", type=int, default=None, help="The year the term starts.")
-@click.option("--term-end", type=int, default=None, help="The year the term ends.")
-@_profile_options
-def edit_deputy_command(deputy_id: int, **given) -> None:
-    """Change the given fields of a deputy profile (--locality replaces the list); the changed ones are written to
-    the audit log, as the admin page's form does."""
-    from community.admin.services import edit_deputy
-
-    deputy = _deputy_or_exit(deputy_id)
-    changed = _administer(edit_deputy, deputy, **_profile_fields(given))
-    click.echo(
-        f"Saved the profile of {deputy.name}." if changed else f"Nothing changed in the profile of {deputy.name}."
-    )
-
-
-@deputies_cli.command("unlink")
-@click.argument("deputy_id", type=int)
-def unlink_deputy_command(deputy_id: int) -> None:
-    """Remove the account link of a deputy profile; written to the audit log."""
-    from community.admin.services import unlink_deputy
-
-    deputy = _deputy_or_exit(deputy_id)
-    changed = _administer(unlink_deputy, deputy)
-    click.echo(f"{deputy.name} has no linked account." if changed else f"{deputy.name} had no linked account.")
 
 
 def _pybabel(*args: str) -> None:
@@ -301,7 +107,8 @@ def send_notifications(loop: bool, every: float) -> None:
         try:
             done = run_pass()
             click.echo(
-                f"{done.reminded} reminded, {done.mailed} mailed at once, {done.digests} digests, {done.sent} sent"
+                f"{done.reminded} reminded, {done.mailed} mailed at once, {done.digests} digests, {done.sent} sent, "
+                f"{done.pruned} lapsed sessions and sign-in records pruned"
             )
         except Exception as error:  # noqa: BLE001 - a failed pass (the database restarting) must not end the loop
             click.echo(f"notifications pass failed: {error}", err=True)
@@ -382,8 +189,12 @@ def render_text(only: str | None) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the commands to `flask`."""
+    from community.admin.commands import deputies_cli, localities_cli, sessions_cli, users_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(sessions_cli)
     app.cli.add_command(deputies_cli)
+    app.cli.add_command(localities_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(mail_cli)

@@ -34,10 +34,13 @@ ADMIN_ONLY = [  # tests/admin too
     "/admin/",
     "/admin/users",
     "/admin/users/{me}",
+    "/admin/users/new",
     "/admin/audit",
     "/admin/audit.csv",
     "/admin/deputies",
     "/admin/deputies/new",
+    "/admin/localities",
+    "/admin/localities/new",
 ]
 
 

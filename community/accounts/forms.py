@@ -14,7 +14,7 @@ MIN_PASSWORD = 8
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def _name_field():
+def name_field():
     return StringField(
         _l("Name shown to others"),
         validators=[
@@ -25,7 +25,7 @@ def _name_field():
     )
 
 
-def _email_field(label=_l("E-mail")):
+def email_field(label=_l("E-mail")):
     return EmailField(
         label,
         validators=[
@@ -68,8 +68,8 @@ def _refuse_common(password: str | None, email: str | None = None) -> None:
 class RegistrationForm(FlaskForm):
     """A new resident's account; the password is chosen through the link mailed to the address."""
 
-    email = _email_field()
-    display_name = _name_field()
+    email = email_field()
+    display_name = name_field()
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
     accept_terms = BooleanField(
         _l("I accept the rules of the site and the privacy notice"),
@@ -80,7 +80,7 @@ class RegistrationForm(FlaskForm):
 class LoginForm(FlaskForm):
     """Sign in with e-mail and password."""
 
-    email = _email_field()
+    email = email_field()
     password = PasswordField(_l("Password"), validators=[required()])
 
 
@@ -98,7 +98,7 @@ class PasswordChangeForm(FlaskForm):
 class ResetRequestForm(FlaskForm):
     """Ask for a password reset link."""
 
-    email = _email_field()
+    email = email_field()
 
 
 class ResetPasswordForm(FlaskForm):
@@ -114,7 +114,7 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     """What a user tells about themselves."""
 
-    display_name = _name_field()
+    display_name = name_field()
     locality = LocalityField(_l("Where you live"), validators=[InputRequired(message=_l("Choose a locality."))])
     locale = SelectField(
         _l("Language"),
@@ -149,8 +149,10 @@ class SecondFactorForm(FlaskForm):
 
 
 class EnrolmentForm(FlaskForm):
-    """Confirm an authenticator app by typing the code it shows for the secret just scanned."""
+    """Confirm an authenticator app by typing the code it shows for the secret just scanned, and the password
+    again (a session left open elsewhere must not take the second factor for itself)."""
 
+    password = PasswordField(_l("Current password"), validators=[required()])
     code = StringField(
         _l("Code from the app"),
         validators=[required(), Length(max=40, message=_l("At most %(max)d characters.", max=40))],

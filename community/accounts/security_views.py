@@ -74,7 +74,7 @@ def second_factor():
             return _too_many(refused)
         if passed:
             if signed_in:
-                mark_session_passed()
+                mark_session_passed(user)
             else:
                 drop_second_step()
                 sign_in(user, second_factor=True)
@@ -115,27 +115,40 @@ def security():
 
 @bp.route("/auth/two-factor/setup", methods=["GET", "POST"])
 @login_required
-@security_limit
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ATTEMPTS_LIMIT"],
+    key_func=user_or_address_key,
+    methods=["POST"],
+    scope="two-factor-setup",
+)
 def two_factor_setup():
-    """Enrol an authenticator app: scan the QR code (or type the key), confirm with its code; the ten recovery
-    codes are shown once. This session then counts as having passed the second factor."""
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with its code and the password
+    (limited like sign-ins); the ten recovery codes are shown once, and this browser gets a new session that has
+    passed the second factor."""
     if current_user.has_two_factor:
         flash(_("Two-factor sign-in is already on for your account."), "info")
         return redirect_to(url_for("accounts.security"))
     secret = enrolment_secret()
     form = EnrolmentForm()
     if form.validate_on_submit():
-        codes = confirm_enrolment(current_user, form.code.data)
+        if not current_user.check_password(form.password.data):
+            form.password.errors.append(_("The current password is wrong."))
+            return _setup_page(form, secret)
+        codes = confirm_enrolment(current_user._get_current_object(), form.code.data)
         if codes is not None:
             db.session.commit()
             return render("accounts/recovery_codes.html", codes=codes, next=_next_or(url_for("accounts.security")))
         form.code.errors.append(_(WRONG_CODE))
-    status = INVALID if form.is_submitted() else 200
+    return _setup_page(form, secret)
+
+
+def _setup_page(form: EnrolmentForm, secret: str):
+    """The enrolment page with its QR code and key, or its form for htmx (422 after a mistake)."""
     key = " ".join(secret[index : index + 4] for index in range(0, len(secret), 4))
     return render(
         "accounts/two_factor_setup.html",
         block="form",
-        status=status,
+        status=INVALID if form.is_submitted() else 200,
         form=form,
         qr=enrolment_qr(current_user, secret),
         key=key,

@@ -82,6 +82,29 @@ def create_user(
     return user
 
 
+def invite_account(
+    email: str, display_name: str, role: Role, locality_id: int | None = None, locale: str | None = None
+) -> User:
+    """Start an account for someone else (an admin's invitation): it gets its role now and a link, valid two days,
+    on which its owner chooses the password, which also proves the address; until then it cannot sign in. Raises
+    EmailTaken when the address has an account (also under a race). Queues the mail; flushes."""
+    unusable = User(password_hash="")
+    unusable.set_password(secrets.token_urlsafe(32))
+    pending = User(
+        email=email.strip().lower(),
+        display_name=display_name.strip(),
+        role=role,
+        locality_id=locality_id,
+        locale=locale,
+        password_hash=unusable.password_hash,
+    )
+    user, new = insert_once(pending, email=pending.email)
+    if not new:
+        raise EmailTaken(email)
+    _queue_link(user, "accounts/email/invited.txt", _l("Your account on %(site)s"), REGISTRATION_VALID)
+    return user
+
+
 class TooManyLogins(Exception):
     """Raised when a sign-in is refused for wrong passwords; retry_after is in how many seconds one would count."""
 

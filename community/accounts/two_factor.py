@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, or_, update
 
 from community.accounts.models import LoginAttempt, LoginSession, RecoveryCode, TrustedDevice, User, hash_token
 from community.accounts.services import TooManyLogins, login_limit, seconds_until_counted
+from community.accounts.sessions import sign_in
 from community.core.db import utcnow
 from community.core.permissions import Role
 from community.core.security import SESSION_TOKEN_KEY, client_address
@@ -50,7 +51,7 @@ def _normalised(code: str) -> str:
 
 def _matching_step(secret: str, code: str) -> int | None:
     """The time step (of now, the one before or the one after, for clocks a little off) whose code this is."""
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not code.isascii() or not code.isdigit():  # "١٢٣٤٥٦" is digits too, but not a code
         return None
     totp = pyotp.TOTP(secret)
     now = time.time()
@@ -109,18 +110,21 @@ def _attempt_key(user: User) -> str:
 
 
 def check_code_limited(user: User, code: str) -> bool:
-    """check_code under the password limit's rule: wrong codes count per account and per address, and past the
-    limit TooManyLogins is raised before the code is looked at. The caller commits either way."""
+    """check_code under the password limit's rule, as passwords are counted: the attempt is written and committed
+    first, so parallel guesses in any worker count each other; past the limit (per account and per address, this
+    one included) TooManyLogins is raised before the code is looked at, and the attempt is not counted; a right
+    code takes its attempt back, a wrong one stays counted. The caller commits afterwards either way."""
     limit, window = login_limit()
+    attempt = LoginAttempt.record(_attempt_key(user), client_address(), window)
+    db.session.commit()
     since = utcnow() - window
-    key = {"email": _attempt_key(user)}
-    here = {"address": client_address()}
-    for counted in (key, here):
-        if LoginAttempt.count_since(since, **counted) >= limit:
+    for counted in ({"email": _attempt_key(user)}, {"address": client_address()}):
+        if LoginAttempt.count_since(since, **counted) > limit:
+            LoginAttempt.forget(id=attempt)
             raise TooManyLogins(seconds_until_counted(since, limit, window, **counted))
     if check_code(user, code):
+        LoginAttempt.forget(id=attempt)
         return True
-    LoginAttempt.record(_attempt_key(user), client_address(), window)
     return False
 
 
@@ -165,9 +169,9 @@ def enrolment_qr(user: User, secret: str) -> Markup:
 
 
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
-    """Turn two-factor sign-in on with the secret shown in this browser, if the code is its code of now: this
-    session counts as having passed the second factor. Returns the ten recovery codes, or None for a wrong code.
-    Flushes."""
+    """Turn two-factor sign-in on with the secret shown in this browser, if the code is its code of now (the view
+    has checked the password again): this browser gets a new session that has passed the second factor. Returns
+    the ten recovery codes, or None for a wrong code. Flushes."""
     secret = session.get(ENROLMENT_KEY)
     step = _matching_step(secret, _normalised(code)) if secret else None
     if step is None:
@@ -175,7 +179,7 @@ def confirm_enrolment(user: User, code: str) -> list[str] | None:
     user.totp_secret, user.two_factor_since, user.totp_last_step = secret, utcnow(), step
     session.pop(ENROLMENT_KEY, None)
     codes = new_recovery_codes(user)
-    mark_session_passed()
+    mark_session_passed(user)
     return codes
 
 
@@ -193,16 +197,13 @@ def remove_two_factor(user: User) -> None:
     )
 
 
-def mark_session_passed() -> None:
-    """This browser's session has passed the second factor."""
+def mark_session_passed(user: User) -> None:
+    """This browser's session has passed the second factor: it is replaced by a new one that has, so a token that
+    leaked while it acted as a resident does not become a privileged one."""
     token = session.get(SESSION_TOKEN_KEY)
     if token:
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.token_hash == hash_token(token))
-            .values(second_factor_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == hash_token(token)))
+    sign_in(user, second_factor=True)
 
 
 # --- The sign-in's second step -------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Admin forms: an account's role, with a confirmation, the bare form that disables or enables it, a deputy
-profile, and the link of a profile to an account."""
+"""Admin forms: a new account, an account's role, with a confirmation, the bare form that disables or enables it,
+a deputy profile, and the link of a profile to an account."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
+from community.accounts.forms import LANGUAGES, email_field, name_field
 from community.admin.services import EARLIEST_TERM, LATEST_TERM
 from community.core.forms import at_most, length, markdown_field, number_field, required, strip
 from community.core.permissions import Role
@@ -14,6 +15,27 @@ from community.places.forms import LocalityField
 from community.pledges.models import Council
 
 MAX_LOCALITIES = 50
+
+
+class NewAccountForm(FlaskForm):
+    """An account an admin makes for someone: its owner is mailed a link to choose the password."""
+
+    email = email_field()
+    display_name = name_field()
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice(role.value, role.label) for role in Role], validate_choice=False
+    )
+    locality = LocalityField(_l("Home place (optional)"), validators=[Optional()])
+    locale = SelectField(
+        _l("Language of the account's mail"),
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        validate_choice=False,
+        validators=[AnyOf(list(LANGUAGES), message=_l("Choose a language from the list."))],
+    )
+
+    def validate_role(self, field) -> None:
+        if field.data not in {role.value for role in Role}:
+            raise ValidationError(_l("Choose a role from the list."))
 
 
 class RoleForm(FlaskForm):

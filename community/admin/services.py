@@ -3,13 +3,17 @@ the admin pages and the `flask users …` and `flask deputies …` commands both
 taking the action, or None for the command line. Every function only flushes; the caller commits."""
 
 import json
+from datetime import date, datetime
+from enum import Enum
 
 from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from community.accounts.models import User
-from community.accounts.services import disable_user, enable_user, set_role
+from community.accounts.services import EmailTaken, create_user, disable_user, enable_user, invite_account, set_role
+from community.accounts.sessions import end_all_sessions, end_session
+from community.accounts.two_factor import forget_devices, remove_two_factor
 from community.admin.models import AuditAction, AuditEntry
 from community.core.permissions import Role
 from community.core.security import client_address
@@ -41,6 +45,27 @@ def user_subject(user: User) -> str:
 def _json(values: dict | None) -> str:
     """A before or after value as short JSON; empty for none."""
     return json.dumps(values, ensure_ascii=False, sort_keys=False) if values else ""
+
+
+def plain(value):
+    """A value as the audit log writes it: a time in ISO form, an enum by its value, rows by id, lists item by
+    item; anything else as it is."""
+    if isinstance(value, (list, tuple, set)):
+        return [plain(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, db.Model):
+        return getattr(value, "name", None) or getattr(value, "slug", None) or f"#{value.id}"
+    return value
+
+
+def changed_values(before: dict, after: dict) -> tuple[dict, dict]:
+    """The fields whose values differ between two readings of a row, before and after, as the log writes them."""
+    before, after = {k: plain(v) for k, v in before.items()}, {k: plain(v) for k, v in after.items()}
+    names = [name for name in after if before.get(name) != after[name]]
+    return {name: before.get(name) for name in names}, {name: after[name] for name in names}
 
 
 def record(
@@ -123,6 +148,68 @@ def enable_account(actor: User | None, user: User) -> bool:
     enable_user(user)
     record(actor, AuditAction.ACCOUNT_ENABLED, user_subject(user), {"state": "disabled"}, {"state": "active"}, user)
     return True
+
+
+def create_account(
+    actor: User | None,
+    email: str,
+    display_name: str,
+    role: Role,
+    locality_id: int | None = None,
+    locale: str | None = None,
+    password: str | None = None,
+) -> User:
+    """Make an account with a role and record it; admins and the command line. Without a password (the admin's
+    page) its owner is mailed a link to choose one; with one (the command line, the first admin) it is ready.
+    Raises AdminRefused when the address has an account."""
+    try:
+        if password is None:
+            user = invite_account(email, display_name, role, locality_id, locale)
+        else:
+            user = create_user(email, display_name, password, role=role, locality_id=locality_id, locale=locale)
+    except EmailTaken as error:
+        raise AdminRefused(_l("%(email)s already has an account.", email=email.strip().lower())) from error
+    after = {
+        "email": user.email,
+        "name": user.stored_name,
+        "role": role.value,
+        "state": "invited" if password is None else "active",
+    }
+    record(actor, AuditAction.ACCOUNT_CREATED, user_subject(user), None, after, user)
+    return user
+
+
+def reset_two_factor(actor: User | None, user: User) -> bool:
+    """Reset an account's second factor (its owner lost the phone and the recovery codes): the secret, codes and
+    remembered devices go, every session of the account ends (a session left on a lost device must not enrol a
+    factor of its own), and the account enrols again at its next sign-in; admins and the command line. False when
+    it had none."""
+    if not user.has_two_factor:
+        return False
+    since = user.two_factor_since
+    remove_two_factor(user)
+    end_all_sessions(user)
+    record(
+        actor,
+        AuditAction.TWO_FACTOR_RESET,
+        user_subject(user),
+        {"two_factor": "on", "since": plain(since)},
+        {"two_factor": "off"},
+        user,
+    )
+    return True
+
+
+def end_sessions(actor: User | None, user: User, token_hash: str | None = None) -> int:
+    """Sign an account out of one of its sessions (by its stored hash) or of all of them (its remembered devices
+    forgotten too), and record it; admins and the command line. Returns how many ended (none recorded when nothing
+    ended)."""
+    if token_hash is None:
+        forget_devices(user)  # signed out everywhere: no remembered browser skips the second factor either
+    ended = end_session(user, token_hash) if token_hash is not None else end_all_sessions(user)
+    if ended:
+        record(actor, AuditAction.SESSIONS_ENDED, user_subject(user), None, {"sessions": int(ended)}, user)
+    return int(ended)
 
 
 def _deputy_subject(deputy: Deputy) -> str:

@@ -324,7 +324,7 @@ def inbox():
 def inbox_count():
     """The header's count of what waits in the inbox, loaded and polled by htmx; 304 while nothing changed."""
     deputy = deputy_for_inbox(current_user)
-    if deputy is None:
+    if deputy is None or not can_use_inbox(current_user, deputy):  # a deputy yet to pass the second factor too
         return render("appeals/_inbox_count.html", deputy=None, counts={})
     tag = INBOX_COUNT.tag("inbox", deputy.id, str(current_user.id))
     unchanged = INBOX_COUNT.not_modified(tag)

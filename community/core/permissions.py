@@ -213,9 +213,15 @@ def can_organise_events(user) -> bool:
     return can_take_part(user) and (can_moderate(user) or has_role(user, Role.DEPUTY))
 
 
+def _is_organiser_of(user, event) -> bool:
+    """The event's organiser, acting with the role that let them announce it (their second factor passed)."""
+    return event.organiser_id == user.id and acting_role(user) is not Role.RESIDENT
+
+
 def can_manage_event(user, event) -> bool:
-    """The organiser, moderators and admins edit and cancel an event and see its registrants."""
-    return _is_signed_in(user) and (event.organiser_id == user.id or can_moderate(user))
+    """The organiser (acting with their role), moderators and admins edit and cancel an event, see it while it is a
+    draft, and see its registrants."""
+    return _is_signed_in(user) and (_is_organiser_of(user, event) or can_moderate(user))
 
 
 def can_register(user, event) -> bool:
@@ -233,7 +239,7 @@ def can_manage_reception(user, event) -> bool:
     """The organiser, moderators and admins, and a deputy taking part (their profile linked to the event) run a
     reception day: open and remove its times, see who booked them and why, mark visits held or missed."""
     return _is_signed_in(user) and (
-        event.organiser_id == user.id or can_moderate(user) or any(_is_deputy_of(user, d) for d in event.deputies)
+        _is_organiser_of(user, event) or can_moderate(user) or any(_is_deputy_of(user, d) for d in event.deputies)
     )
 
 

@@ -50,7 +50,7 @@ def enrol(client) -> tuple[str, list[str]]:
     html = page.get_data(as_text=True)
     assert "<svg" in html  # the QR code, inline
     secret = re.search(r'<code class="secret-key">([A-Z2-7 ]+)</code>', html).group(1).replace(" ", "")
-    response = client.submit("/auth/two-factor/setup?lang=en", {"code": code_now(secret)})
+    response = client.submit("/auth/two-factor/setup?lang=en", {"code": code_now(secret), "password": PASSWORD})
     assert response.status_code == 200, response.get_data(as_text=True)
     codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", response.get_data(as_text=True))
     return secret, codes
@@ -58,8 +58,10 @@ def enrol(client) -> tuple[str, list[str]]:
 
 def test_a_resident_enrols_with_a_real_code_and_gets_ten_recovery_codes_kept_hashed(client, resident, login_as):
     login_as(resident)
-    wrong = client.submit("/auth/two-factor/setup?lang=en", {"code": "000000"})
+    wrong = client.submit("/auth/two-factor/setup?lang=en", {"code": "000000", "password": PASSWORD})
     assert wrong.status_code == 422 and "That code is not right" in wrong.get_data(as_text=True)
+    no_password = client.submit("/auth/two-factor/setup?lang=en", {"code": "000000", "password": "Wrong-Pass-99"})
+    assert no_password.status_code == 422 and "The current password is wrong." in no_password.get_data(as_text=True)
     assert not fresh(resident).has_two_factor
     secret, codes = enrol(client)
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -257,12 +259,67 @@ def test_an_admin_resets_a_lost_second_factor_with_an_audit_row(app, client_as, 
     assert db.session.scalar(db.select(db.func.count()).select_from(RecoveryCode)) == 0
     (entry,) = db.session.scalars(db.select(AuditEntry).where(AuditEntry.action == AuditAction.TWO_FACTOR_RESET))
     assert entry.actor_id == actor and entry.target_user_id == deputy.id and entry.address == address
-    # The deputy's open session no longer counts as having passed it: a resident until they enrol again.
-    assert "second factor" in deputy_client.get("/?lang=en").get_data(as_text=True)
-    assert "/appeals/inbox" not in deputy_client.get("/").get_data(as_text=True)
+    # Every session of the account ends: one left on a lost device cannot enrol a factor of its own.
+    assert deputy_client.get("/auth/settings").status_code in (302, 303)
 
 
 def test_resetting_an_account_without_a_second_factor_writes_nothing(client_as, resident):
     response = client_as("admin").submit(f"/admin/users/{resident.id}/reset-two-factor")
     assert response.status_code == 303
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEntry)) == 0
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "１２３４５６", "¹²³⁴⁵⁶", "x" * 40, "12345\u200b6"])
+def test_codes_that_are_no_codes_are_a_422_on_every_code_form(client_as, code):
+    moderator_client = client_as("moderator")
+    for path in ("/auth/two-factor/recovery-codes", "/auth/two-factor/off"):
+        assert moderator_client.submit(path, {"code": code}).status_code in (403, 422)
+    resident_client = client_as("resident")
+    assert resident_client.submit("/auth/two-factor/setup", {"code": code, "password": PASSWORD}).status_code == 422
+
+
+def test_passing_the_second_factor_in_a_session_gives_it_a_new_token(client, resident, login_as):
+    login_as(resident)
+    before = set(db.session.scalars(db.select(LoginSession.token_hash)))
+    enrol(client)
+    db.session.expire_all()
+    (after,) = db.session.scalars(db.select(LoginSession).where(LoginSession.user_id == resident.id))
+    assert after.token_hash not in before and after.second_factor_at is not None
+    assert signed_in(client)
+
+
+def test_an_organiser_without_the_second_factor_cannot_run_their_event(client, village):
+    from tests.factories import create_event
+
+    organiser = create_user("deputy", two_factor=False)
+    event = create_event(organiser, village)
+    password_step(client, organiser)
+    for path in (f"/events/{event.id}/edit", f"/events/{event.id}/registrants.csv"):
+        assert client.get(path).status_code == 403
+    refused = client.submit(f"/events/{event.id}/cancel", {"reason": "Ауа райы"})
+    assert refused.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(type(event), event.id).cancelled_at is None
+
+
+def test_the_inbox_count_is_empty_for_a_deputy_without_the_second_factor(client, deputy_profile, resident, village):
+    from tests.factories import create_appeal
+
+    create_appeal(resident, deputy_profile, village)
+    deputy = fresh(deputy_profile.user)
+    deputy.totp_secret = deputy.two_factor_since = None
+    db.session.commit()
+    password_step(client, deputy)
+    count = client.get("/appeals/inbox/count", headers=HTMX)
+    assert count.status_code == 200 and "inbox-count" not in count.get_data(as_text=True)
+
+
+def test_wrong_codes_sent_at_once_are_counted_against_each_other(app, moderator):
+    from tests.concurrency import post_at_once
+
+    clients = [app.test_client() for _ in range(14)]
+    for browser in clients:
+        password_step(browser, moderator)
+    responses = post_at_once(clients, "/auth/two-factor/code", {"code": "000000"})
+    checked = [response for response in responses if response.status_code == 422]
+    assert len(checked) <= 10 and all(response.status_code in (422, 429) for response in responses)

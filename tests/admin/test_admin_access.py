@@ -8,9 +8,11 @@ from community.extensions import db
 from tests.factories import create_user
 
 ROLES = ["visitor", "resident", "deputy", "moderator", "admin"]
-PAGES = ["/admin/", "/admin/users", "/admin/users/{target}", "/admin/audit", "/admin/audit.csv"]
+PAGES = ["/admin/", "/admin/users", "/admin/users/new", "/admin/users/{target}", "/admin/audit", "/admin/audit.csv"]
+PAGES += ["/admin/localities", "/admin/localities/new"]  # one place's page and its actions: test_admin_localities
 ACTIONS = [
     ("/admin/users/{target}/role", {"role": "admin", "confirm": "y"}),
+    ("/admin/users/new", {"email": "new@example.kz", "display_name": "Жаңа", "role": "admin", "locale": "kk"}),
     ("/admin/users/{target}/disable", {}),
     ("/admin/users/{target}/enable", {}),
 ]

@@ -65,6 +65,7 @@ def test_an_admin_makes_a_deputy_who_enrols_two_factor_and_updates_a_pledge(page
     assert page.locator(".qr svg").count() == 1
     key = page.locator(".secret-key").inner_text().replace(" ", "")
     page.get_by_label("Code from the app").fill(pyotp.TOTP(key).now())
+    page.get_by_label("Current password").fill(PASSWORD)
     page.get_by_role("button", name="Turn on two-factor sign-in").click()
     page.get_by_role("heading", name="Your recovery codes").wait_for()
     assert page.locator(".recovery-codes li").count() == 10
