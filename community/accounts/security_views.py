@@ -104,13 +104,7 @@ def second_factor():
 def security():
     """One's own sign-in security: the second factor (on or off, recovery codes left), remembered devices, and a
     link to the sessions."""
-    return render(
-        "accounts/security.html",
-        required=required_for(current_user),
-        codes_left=remaining_recovery_codes(current_user) if current_user.has_two_factor else 0,
-        devices=devices_of(current_user),
-        confirm_form=CodeConfirmForm(formdata=None),
-    )
+    return _security_page(CodeConfirmForm(formdata=None))
 
 
 @bp.route("/auth/two-factor/setup", methods=["GET", "POST"])
@@ -156,27 +150,27 @@ def _setup_page(form: EnrolmentForm, secret: str):
     )
 
 
-def _confirmed_by_code():
-    """The code-confirmation form of the security page, checked under the code limits: (form, passed), or the 429
-    response in place of the form when there were too many wrong codes."""
+def _refused_without_code():
+    """None when the security page's form carries a right code (checked under the code limits); else what to
+    answer: the page again with the form's mistakes (422), or the 429 after too many wrong codes."""
     form = CodeConfirmForm()
     if not form.validate_on_submit():
-        return form, False
+        return _security_page(form)
     try:
-        passed = check_code_limited(current_user, form.code.data)
+        if check_code_limited(current_user, form.code.data):
+            return None
     except TooManyLogins as refused:
-        return _too_many(refused), False
-    if not passed:
-        db.session.commit()
-        form.code.errors.append(_(WRONG_CODE))
-    return form, passed
+        return _too_many(refused)
+    db.session.commit()  # the wrong code stays counted
+    form.code.errors.append(_(WRONG_CODE))
+    return _security_page(form)
 
 
-def _security_page_with(form):
-    """The security page again, with the code form's errors (a 422)."""
+def _security_page(form: CodeConfirmForm):
+    """The security page, with the code form as given (422 after a mistake)."""
     return render(
         "accounts/security.html",
-        status=INVALID,
+        status=INVALID if form.is_submitted() else 200,
         required=required_for(current_user),
         codes_left=remaining_recovery_codes(current_user) if current_user.has_two_factor else 0,
         devices=devices_of(current_user),
@@ -191,11 +185,9 @@ def renew_recovery_codes():
     """Replace one's recovery codes with ten new ones (the old ones stop working); a current code is asked."""
     if not current_user.has_two_factor:
         return redirect_to(url_for("accounts.security"))
-    form, passed = _confirmed_by_code()
-    if not isinstance(form, CodeConfirmForm):
-        return form
-    if not passed:
-        return _security_page_with(form)
+    refusal = _refused_without_code()
+    if refusal is not None:
+        return refusal
     codes = new_recovery_codes(current_user)
     db.session.commit()
     return render("accounts/recovery_codes.html", codes=codes, next=url_for("accounts.security"))
@@ -211,11 +203,9 @@ def two_factor_off():
         return render_error(403, _("Your role requires two-factor sign-in, so it cannot be turned off."))
     if not current_user.has_two_factor:
         return redirect_to(url_for("accounts.security"))
-    form, passed = _confirmed_by_code()
-    if not isinstance(form, CodeConfirmForm):
-        return form
-    if not passed:
-        return _security_page_with(form)
+    refusal = _refused_without_code()
+    if refusal is not None:
+        return refusal
     remove_two_factor(current_user)
     db.session.commit()
     flash(_("Two-factor sign-in is off. Your remembered devices are forgotten."), "success")
